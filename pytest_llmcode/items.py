@@ -1,0 +1,111 @@
+"""Collection: a case folder's manifest becomes one pytest item per model and sample."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Iterator
+
+import pytest
+
+from .cases import CaseError, EvalCase, load_case
+from .catalog import Model
+from .outcome import ERROR, FAILED, SKIPPED, Outcome
+from .report import Row
+from .sanitize import sanitize
+
+if TYPE_CHECKING:
+    from .session import LLMCodeSession
+
+SESSION_KEY = pytest.StashKey["LLMCodeSession"]()
+
+UNSAFE_ID = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+class CaseFile(pytest.File):
+    def collect(self) -> Iterator[LLMCodeItem]:
+        case = load_case(self.path)
+        state = self.config.stash[SESSION_KEY]
+        samples = state.settings.samples
+        for model in state.models:
+            for sample in range(1, samples + 1):
+                name = f"{case.name}[{item_id(model.id, sample, samples)}]"
+                yield LLMCodeItem.from_parent(self, name=name, case=case, model=model, sample=sample)
+
+    def repr_failure(  # type: ignore[override]
+        self, excinfo: pytest.ExceptionInfo[BaseException]
+    ) -> str:
+        if isinstance(excinfo.value, CaseError):
+            return str(excinfo.value)
+        return str(super().repr_failure(excinfo))
+
+
+def item_id(model_id: str, sample: int, samples: int) -> str:
+    safe = UNSAFE_ID.sub("_", model_id)
+    return f"{safe}-s{sample}" if samples > 1 else safe
+
+
+class InfraError(Exception):
+    """The harness could not decide (API, Docker, a broken case): reported as a pytest error."""
+
+
+class AnswerFailed(Exception):
+    """The model's answer is wrong: reported as a pytest failure."""
+
+
+class LLMCodeItem(pytest.Item):
+    def __init__(self, *, case: EvalCase, model: Model, sample: int, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.case = case
+        self.model = model
+        self.sample = sample
+        self.outcome: Outcome | None = None
+        # `-k` matches a case's tags, language and model besides the item name.
+        self.extra_keyword_matches.update({*case.tags, case.language, model.id})
+
+    @property
+    def state(self) -> LLMCodeSession:
+        return self.config.stash[SESSION_KEY]
+
+    def setup(self) -> None:
+        outcome = self.state.wait_for(self)
+        self.outcome = outcome
+        self.user_properties.extend(Row.from_outcome(outcome).properties())
+        if outcome.status == ERROR:
+            raise InfraError(outcome.message)
+        if outcome.status == SKIPPED:
+            pytest.skip(outcome.message)
+
+    def runtest(self) -> None:
+        assert self.outcome is not None
+        if self.outcome.status == FAILED:
+            raise AnswerFailed(self.outcome.message)
+
+    def repr_failure(  # type: ignore[override]
+        self, excinfo: pytest.ExceptionInfo[BaseException]
+    ) -> str:
+        if isinstance(excinfo.value, InfraError):
+            return f"[infrastructure] {excinfo.value}"
+        if isinstance(excinfo.value, AnswerFailed) and self.outcome is not None:
+            return failure_text(self.outcome)
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[str, int | None, str]:
+        return str(self.path), None, f"{self.case.name} × {self.model.id} (sample {self.sample})"
+
+
+def failure_text(outcome: Outcome) -> str:
+    lines = [outcome.message]
+    grade = outcome.grade
+    if grade is not None:
+        for test in grade.failed_tests[:3]:
+            if test.message:
+                lines += ["", f"--- {test.id} ({test.outcome})", test.message.strip()[-1200:]]
+        if grade.output and (grade.stage != "test" or not grade.failed_tests):
+            lines += ["", "--- output", grade.output.strip()[-2000:]]
+    if outcome.code:
+        code_lines = outcome.code.splitlines()
+        excerpt = sanitize("\n".join(code_lines[:25]), limit=4000)
+        lines += ["", f"--- extracted code ({len(code_lines)} lines)", excerpt]
+        if len(code_lines) > 25:
+            lines.append("...")
+    return "\n".join(lines)

@@ -1,0 +1,160 @@
+"""Command-line options, their ini twins, and their resolution into one typed settings object.
+
+Resolution order: command line, then environment variable (where one exists), then ini,
+then default. Bad values raise pytest.UsageError with a message that names the option.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, TypeVar
+from urllib.parse import urlsplit
+
+import pytest
+
+DEFAULT_BASE_URL = "https://global-apis.com/v1"
+KEY_VARIABLES = ("GLOBAL_API_KEY", "GLOBAL_APIS_KEY", "OPENAI_API_KEY")
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str  # without the leading --llm-
+    help: str
+    default: str | None = None
+    env: str | None = None
+
+    @property
+    def flag(self) -> str:
+        return "--llm-" + self.name
+
+    @property
+    def ini(self) -> str:
+        return "llm_" + self.name.replace("-", "_")
+
+
+OPTIONS = (
+    Option("models", "comma-separated model ids to evaluate, e.g. deepseek-v4-flash,"
+           "qwen3-coder-30b; `reference` answers with each case's reference solution "
+           "(default: none, the plugin stays off)"),
+    Option("base-url", f"OpenAI-compatible endpoint (default: {DEFAULT_BASE_URL})",
+           DEFAULT_BASE_URL, env="LLMCODE_BASE_URL"),
+    Option("concurrency", "requests in flight at once (default: 8)", "8"),
+    Option("grading-workers", "containers grading at once (default: the number of cores)"),
+    Option("samples", "answers drawn per case and model (default: 1)", "1"),
+    Option("temperature", "sampling temperature (default: 0.0)", "0.0"),
+    Option("max-tokens", "max_tokens sent with each request (default: not sent)"),
+    Option("timeout", "seconds to wait for one API answer (default: 120)", "120"),
+    Option("retries", "retries of a request after a connection error, timeout, 408, 409, "
+           "429 or 5xx (default: 2)", "2"),
+    Option("report", "write a JSON report of every result to this path (default: none)"),
+    Option("catalog", "YAML/JSON file adding or overriding models and prices (default: none)"),
+    Option("image", "sandbox image (default: the image built from the bundled Dockerfile)",
+           env="LLMCODE_IMAGE"),
+)
+
+
+def add_options(parser: pytest.Parser) -> None:
+    group = parser.getgroup("llmcode", "LLM code-generation evaluation (pytest-llmcode)")
+    for option in OPTIONS:
+        group.addoption(option.flag, dest="llm_" + option.name.replace("-", "_"),
+                        default=None, metavar="VALUE", help=option.help)
+        parser.addini(option.ini, option.help + " (ini twin of " + option.flag + ")",
+                      default=None)
+    parser.addini("llm_prices", "lines of MODEL=OUTPUT_USD_PER_M or MODEL=OUTPUT/INPUT",
+                  type="linelist", default=[])
+
+
+@dataclass(frozen=True)
+class Settings:
+    models: tuple[str, ...]
+    base_url: str
+    concurrency: int
+    grading_workers: int
+    samples: int
+    temperature: float
+    max_tokens: int | None
+    timeout_s: float
+    retries: int
+    report: Path | None
+    catalog: Path | None
+    image: str | None
+    api_key: str | None
+    key_env: str
+
+    @property
+    def endpoint_host(self) -> str:
+        return urlsplit(self.base_url).netloc
+
+    @property
+    def missing_key_reason(self) -> str | None:
+        """A key is required by the default endpoint; a custom one may not need it."""
+        if self.api_key or self.base_url.rstrip("/") != DEFAULT_BASE_URL:
+            return None
+        return f"no API key for {self.endpoint_host}: set GLOBAL_API_KEY (or OPENAI_API_KEY)"
+
+
+def raw(config: pytest.Config, name: str) -> str | None:
+    option = next(o for o in OPTIONS if o.name == name)
+    value = config.getoption("llm_" + name.replace("-", "_"))
+    if value is None and option.env:
+        value = os.environ.get(option.env) or None
+    if value is None:
+        ini = config.getini(option.ini)
+        value = ini if ini not in (None, "", []) else None
+    if value is None:
+        value = option.default
+    return None if value is None else str(value).strip()
+
+
+def models_requested(config: pytest.Config) -> tuple[str, ...]:
+    value = raw(config, "models") or ""
+    return tuple(m.strip() for m in value.split(",") if m.strip())
+
+
+def resolve(config: pytest.Config) -> Settings:
+    models = models_requested(config)
+    if len(set(models)) != len(models):
+        raise pytest.UsageError(f"--llm-models lists a model twice: {','.join(models)}")
+    base_url = raw(config, "base-url") or DEFAULT_BASE_URL
+    if urlsplit(base_url).scheme not in ("http", "https") or not urlsplit(base_url).netloc:
+        raise pytest.UsageError(
+            f"--llm-base-url {base_url!r} is not an http(s) URL, e.g. {DEFAULT_BASE_URL}"
+        )
+    key_env = next((v for v in KEY_VARIABLES if os.environ.get(v)), KEY_VARIABLES[0])
+    report = raw(config, "report")
+    catalog = raw(config, "catalog")
+    if catalog and not Path(catalog).is_file():
+        raise pytest.UsageError(f"--llm-catalog {catalog!r}: no such file")
+    workers = raw(config, "grading-workers")
+    max_tokens = raw(config, "max-tokens")
+    return Settings(
+        models=models,
+        base_url=base_url,
+        concurrency=_number(config, "concurrency", int, 1),
+        grading_workers=(_number(config, "grading-workers", int, 1) if workers
+                         else max(os.cpu_count() or 1, 1)),
+        samples=_number(config, "samples", int, 1),
+        temperature=_number(config, "temperature", float, 0.0),
+        max_tokens=_number(config, "max-tokens", int, 1) if max_tokens else None,
+        timeout_s=_number(config, "timeout", float, 0.001),
+        retries=_number(config, "retries", int, 0),
+        report=Path(report) if report else None,
+        catalog=Path(catalog) if catalog else None,
+        image=raw(config, "image"),
+        api_key=os.environ.get(key_env) or None,
+        key_env=key_env,
+    )
+
+
+def _number(config: pytest.Config, name: str, kind: Callable[[str], T], minimum: T) -> T:
+    value = raw(config, name)
+    try:
+        number = kind(str(value))
+    except ValueError:
+        raise pytest.UsageError(f"--llm-{name}: {value!r} is not a valid number") from None
+    if number < minimum:  # type: ignore[operator]
+        raise pytest.UsageError(f"--llm-{name}: must be at least {minimum}, got {value}")
+    return number

@@ -1,0 +1,238 @@
+"""The two queues: generation (concurrent HTTP) feeding grading (concurrent containers).
+
+Items are submitted as soon as collection is done; pytest items then only wait for their
+own outcome. A case's hidden suite is validated once (its reference answer must pass) and
+the ids it reports become the exact set every answer must pass.
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from .cases import EvalCase
+from .catalog import Model
+from .client import ApiError, ChatClient, Completion
+from .extract import extract_code
+from .grading import Grade, Grader
+from .outcome import ERROR, FAILED, PASSED, SKIPPED, Outcome
+
+
+@dataclass(frozen=True)
+class Job:
+    key: str
+    case: EvalCase
+    model: Model
+    sample: int = 1
+
+
+@dataclass(frozen=True)
+class GenerationSettings:
+    temperature: float = 0.0
+    max_tokens: int | None = None
+    concurrency: int = 8
+    grading_workers: int = 2
+    missing_key_reason: str | None = None  # set when the endpoint needs a key and has none
+
+
+@dataclass(frozen=True)
+class Suite:
+    """A case's hidden suite as its reference answer saw it."""
+
+    ids: frozenset[str] | None
+    reference_grade: Grade | None
+    error: str | None = None
+
+
+class Pipeline:
+    def __init__(
+        self,
+        settings: GenerationSettings,
+        client_factory: Callable[[], ChatClient],
+        grader: Grader | None,
+        grading_unavailable: str | None,
+        on_outcome: Callable[[Outcome], None] | None = None,
+    ) -> None:
+        self.settings = settings
+        self._client_factory = client_factory
+        self._client: ChatClient | None = None
+        self._grader = grader
+        self._grading_unavailable = grading_unavailable
+        self._on_outcome = on_outcome
+        self._generation = ThreadPoolExecutor(settings.concurrency, "llmcode-gen")
+        self._grading = ThreadPoolExecutor(settings.grading_workers, "llmcode-grade")
+        self._futures: dict[str, tuple[Job, Future[Outcome]]] = {}
+        self._suites: dict[str, Future[Suite]] = {}
+        self._lock = threading.Lock()
+        self._closing = False
+
+    # -- public -----------------------------------------------------------------------
+
+    def submit(self, job: Job) -> Future[Outcome]:
+        with self._lock:
+            if job.key in self._futures:
+                return self._futures[job.key][1]
+            future: Future[Outcome] = Future()
+            self._futures[job.key] = (job, future)
+        if self._closing:
+            self._finish(future, _error(job, "not run: the session was ending"))
+        elif job.model.is_reference:
+            self._suite(job.case).add_done_callback(
+                lambda suite: self._finish(future, self._reference_outcome(job, suite.result()))
+            )
+        elif self.settings.missing_key_reason:
+            self._finish(future, _outcome(job, SKIPPED, self.settings.missing_key_reason))
+        else:
+            if self._grader is not None:
+                self._suite(job.case)
+            self._generation.submit(self._generate, job, future)
+        return future
+
+    def close(self) -> None:
+        """Cancel what has not started; outcomes of unfinished items become errors."""
+        self._closing = True
+        self._generation.shutdown(wait=False, cancel_futures=True)
+        self._grading.shutdown(wait=False, cancel_futures=True)
+        with self._lock:
+            pending = [(job, f) for job, f in self._futures.values() if not f.done()]
+        for job, future in pending:
+            self._finish(future, _error(job, "not run: the session ended before it finished"))
+        if self._client is not None:
+            self._client.close()
+
+    # -- generation -------------------------------------------------------------------
+
+    @property
+    def client(self) -> ChatClient:
+        with self._lock:
+            if self._client is None:
+                self._client = self._client_factory()
+            return self._client
+
+    def _generate(self, job: Job, future: Future[Outcome]) -> None:
+        try:
+            params: dict[str, Any] = {"temperature": self.settings.temperature}
+            if self.settings.max_tokens is not None:
+                params["max_tokens"] = self.settings.max_tokens
+            completion = self.client.complete(
+                job.model.id, [{"role": "user", "content": job.case.prompt}], **params
+            )
+        except ApiError as exc:
+            self._finish(future, _error(job, str(exc)))
+            return
+        except Exception as exc:  # noqa: BLE001 - a bug must not hang the item
+            self._finish(future, _error(job, f"generation crashed: {exc!r}"))
+            return
+        cost = job.model.cost(completion.prompt_tokens, completion.completion_tokens)
+        code = extract_code(completion.text, job.case.language)
+        if code is None:
+            self._finish(
+                future,
+                _outcome(
+                    job,
+                    FAILED,
+                    f"the reply holds no usable {job.case.language} code (no fenced code block "
+                    f"tagged {job.case.language} or untagged); reply starts: "
+                    f"{completion.text[:300]!r}",
+                    completion,
+                    cost,
+                ),
+            )
+            return
+        if self._grader is None:
+            self._finish(
+                future, _outcome(job, ERROR, str(self._grading_unavailable), completion, cost, code)
+            )
+            return
+        try:
+            self._grading.submit(self._grade, job, future, completion, cost, code)
+        except RuntimeError:
+            self._finish(future, _error(job, "not graded: the session was ending"))
+
+    # -- grading ----------------------------------------------------------------------
+
+    def _grade(
+        self, job: Job, future: Future[Outcome], completion: Completion, cost: float | None,
+        code: str,
+    ) -> None:
+        assert self._grader is not None
+        suite = self._suite(job.case).result()
+        if suite.error:
+            self._finish(future, _outcome(job, ERROR, suite.error, completion, cost, code))
+            return
+        try:
+            grade = self._grader.grade(job.case, code, suite.ids)
+        except Exception as exc:  # noqa: BLE001 - a bug must not hang the item
+            grade = Grade("error", f"grading crashed: {exc!r}")
+        self._finish(future, _outcome(job, grade.verdict, grade.message, completion, cost, code, grade))
+
+    def _suite(self, case: EvalCase) -> Future[Suite]:
+        with self._lock:
+            suite = self._suites.get(case.name)
+            if suite is None:
+                suite = Future()
+                self._suites[case.name] = suite
+                if self._grader is None:
+                    suite.set_result(Suite(None, None, str(self._grading_unavailable)))
+                else:
+                    self._grading.submit(self._validate_suite, case, suite)
+        return suite
+
+    def _validate_suite(self, case: EvalCase, suite: Future[Suite]) -> None:
+        assert self._grader is not None
+        try:
+            grade = self._grader.grade(case, case.reference_file.read_text("utf-8"), None)
+        except Exception as exc:  # noqa: BLE001
+            grade = Grade("error", f"grading crashed: {exc!r}")
+        if grade.verdict == PASSED:
+            suite.set_result(Suite(frozenset(t.id for t in grade.tests), grade))
+        elif grade.verdict == ERROR:
+            suite.set_result(Suite(None, grade, grade.message))
+        else:
+            suite.set_result(
+                Suite(
+                    None,
+                    grade,
+                    f"case {case.name} is broken: its reference answer "
+                    f"({case.reference_file}) fails its own hidden tests: {grade.message}",
+                )
+            )
+
+    def _reference_outcome(self, job: Job, suite: Suite) -> Outcome:
+        reference = job.case.reference_file.read_text("utf-8")
+        completion = Completion(
+            f"```{job.case.language}\n{reference}```", "reference", 0, 0, 0.0, attempts=0
+        )
+        grade = suite.reference_grade
+        if suite.error or grade is None:
+            return _outcome(job, ERROR, str(suite.error), completion, 0.0, reference, grade)
+        return _outcome(job, grade.verdict, grade.message, completion, 0.0, reference, grade)
+
+    def _finish(self, future: Future[Outcome], outcome: Outcome) -> None:
+        if future.done():
+            return
+        try:
+            future.set_result(outcome)
+        except Exception:  # noqa: BLE001 - set by a concurrent close(); keep the first
+            return
+        if self._on_outcome is not None:
+            self._on_outcome(outcome)
+
+
+def _outcome(
+    job: Job,
+    status: str,
+    message: str,
+    completion: Completion | None = None,
+    cost: float | None = None,
+    code: str | None = None,
+    grade: Grade | None = None,
+) -> Outcome:
+    return Outcome(job.case.name, job.model.id, job.sample, status, message, completion, cost,
+                   code, grade)
+
+
+def _error(job: Job, message: str) -> Outcome:
+    return _outcome(job, ERROR, message)

@@ -1,0 +1,255 @@
+"""Docker sandbox: start a locked-down container, enforce its time limit, leave nothing behind.
+
+Every container carries the label `llmcode` plus the owning process and a deadline, so a
+sweep can remove leftovers of a run that was killed without touching a live run's
+containers (pytest-xdist workers share the engine).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import docker
+
+LABEL = "llmcode"
+START_HINT = "start it with `bash scripts/start-docker.sh` (or your usual Docker service)"
+
+
+class SandboxError(Exception):
+    """The sandbox itself failed: an infrastructure error, never the model's fault."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    memory_mb: int = 1024
+    cpus: float = 1.0
+    pids: int = 256
+    tmpfs_mb: int = 256
+    max_file_mb: int = 64
+    open_files: int = 1024
+    # Added to the case's own time limit before the host kills the container itself.
+    watchdog_grace_s: float = 20.0
+
+
+@dataclass(frozen=True)
+class Mount:
+    host_path: str
+    container_path: str
+    writable: bool = False
+
+
+@dataclass(frozen=True)
+class ContainerRun:
+    exit_code: int | None
+    killed_by_watchdog: bool
+    duration_s: float
+
+
+class Sandbox:
+    def __init__(self, image: str, limits: Limits = Limits()) -> None:
+        self.image = image
+        self.limits = limits
+        self._client: docker.DockerClient | None = None
+        self._running: set[str] = set()
+        self._lock = threading.Lock()
+        self._closed = False
+
+    @property
+    def client(self) -> docker.DockerClient:
+        if self._client is None:
+            self._client = connect()
+        return self._client
+
+    def check_image(self) -> None:
+        import docker
+
+        try:
+            self.client.images.get(self.image)
+        except docker.errors.ImageNotFound:
+            raise SandboxError(
+                f"sandbox image {self.image} is missing: build it with "
+                "`python -m pytest_llmcode.image` (or run `bash scripts/setup.sh`)"
+            ) from None
+        except docker.errors.DockerException as exc:
+            raise SandboxError(f"cannot inspect sandbox image {self.image}: {exc}") from None
+
+    def run(
+        self,
+        command: list[str],
+        mounts: list[Mount],
+        environment: dict[str, str],
+        time_limit_s: float,
+    ) -> ContainerRun:
+        """Run one container to completion; it is removed by the engine when it stops."""
+        import docker
+        import requests
+
+        if self._closed:
+            raise SandboxError("the run is ending: no new sandbox is started")
+        lim = self.limits
+        watchdog = time_limit_s + lim.watchdog_grace_s
+        started = time.monotonic()
+        try:
+            container = self.client.containers.create(
+                self.image,
+                ["timeout", "-k", "2", f"{time_limit_s + 5:g}", *command],
+                detach=True,
+                auto_remove=True,
+                network_mode="none",
+                read_only=True,
+                tmpfs={"/tmp": f"rw,exec,nosuid,nodev,size={lim.tmpfs_mb}m,mode=1777"},
+                volumes={
+                    m.host_path: {"bind": m.container_path, "mode": "rw" if m.writable else "ro"}
+                    for m in mounts
+                },
+                cap_drop=["ALL"],
+                security_opt=["no-new-privileges:true"],
+                user="65534:65534",
+                pids_limit=lim.pids,
+                mem_limit=f"{lim.memory_mb}m",
+                memswap_limit=f"{lim.memory_mb}m",
+                nano_cpus=int(lim.cpus * 1e9),
+                ulimits=[
+                    docker.types.Ulimit(name="nofile", soft=lim.open_files, hard=lim.open_files),
+                    docker.types.Ulimit(
+                        name="fsize", soft=lim.max_file_mb << 20, hard=lim.max_file_mb << 20
+                    ),
+                    docker.types.Ulimit(name="core", soft=0, hard=0),
+                ],
+                log_config=docker.types.LogConfig(
+                    type="json-file", config={"max-size": "1m", "max-file": "1"}
+                ),
+                environment={"HOME": "/tmp", "LANG": "C.UTF-8", **environment},
+                working_dir="/tmp",
+                labels=_labels(watchdog),
+                use_config_proxy=False,
+            )
+        except docker.errors.DockerException as exc:
+            raise SandboxError(f"cannot create a sandbox container: {exc}") from None
+        with self._lock:
+            self._running.add(container.id)
+        try:
+            container.start()
+            try:
+                status = container.wait(timeout=watchdog)
+                return ContainerRun(
+                    int(status.get("StatusCode", -1)), False, time.monotonic() - started
+                )
+            except docker.errors.NotFound:
+                # Finished and auto-removed before the wait began.
+                return ContainerRun(None, False, time.monotonic() - started)
+            except requests.exceptions.RequestException:
+                _force_remove(container)
+                return ContainerRun(None, True, time.monotonic() - started)
+        except docker.errors.DockerException as exc:
+            _force_remove(container)
+            raise SandboxError(f"sandbox container failed: {exc}") from None
+        finally:
+            with self._lock:
+                self._running.discard(container.id)
+
+    def close(self) -> None:
+        """Stop starting containers and remove every one this process still has."""
+        self._closed = True
+        if self._client is None:
+            return
+        with self._lock:
+            running = list(self._running)
+        for container_id in running:
+            _force_remove_id(self._client, container_id)
+        sweep(self._client, own=True)
+        self._client.close()
+
+
+def connect() -> docker.DockerClient:
+    try:
+        import docker
+    except ImportError:  # pragma: no cover - docker is a declared dependency
+        raise SandboxError("the `docker` Python package is missing: pip install docker") from None
+    try:
+        client = docker.from_env(timeout=30)
+        client.ping()
+    except docker.errors.DockerException as exc:
+        raise SandboxError(f"no Docker engine answers ({exc}): {START_HINT}") from None
+    return client
+
+
+def _labels(watchdog_s: float) -> dict[str, str]:
+    return {
+        LABEL: "1",
+        f"{LABEL}.host": socket.gethostname(),
+        f"{LABEL}.pid": str(os.getpid()),
+        f"{LABEL}.deadline": f"{time.time() + watchdog_s:.0f}",
+    }
+
+
+def sweep(client: docker.DockerClient, own: bool = False) -> int:
+    """Remove `llmcode` containers whose owner is gone or whose deadline has passed (and,
+    with own=True, this process's). Returns how many were removed."""
+    import docker
+
+    removed = 0
+    try:
+        containers = client.containers.list(all=True, filters={"label": LABEL})
+    except docker.errors.DockerException:
+        return 0
+    for container in containers:
+        if _is_leftover(container.labels, own):
+            _force_remove(container)
+            removed += 1
+    return removed
+
+
+def _is_leftover(labels: dict[str, str], own: bool) -> bool:
+    if labels.get(f"{LABEL}.host") != socket.gethostname():
+        return _deadline_passed(labels)
+    try:
+        pid = int(labels.get(f"{LABEL}.pid", "0"))
+    except ValueError:
+        return True
+    if pid == os.getpid():
+        return own or _deadline_passed(labels)
+    return not _pid_alive(pid) or _deadline_passed(labels)
+
+
+def _deadline_passed(labels: dict[str, str]) -> bool:
+    try:
+        return time.time() > float(labels.get(f"{LABEL}.deadline", "0"))
+    except ValueError:
+        return True
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _force_remove(container: Any) -> None:
+    import docker
+
+    try:
+        container.remove(force=True)
+    except docker.errors.DockerException:
+        pass
+
+
+def _force_remove_id(client: docker.DockerClient, container_id: str) -> None:
+    import docker
+
+    try:
+        client.api.remove_container(container_id, force=True)
+    except docker.errors.DockerException:
+        pass

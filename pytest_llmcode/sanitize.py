@@ -1,0 +1,19 @@
+"""Make text that came out of a container safe to show in a terminal or a CI log."""
+
+from __future__ import annotations
+
+import re
+
+ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# GitHub Actions / Azure workflow commands are honoured at the start of a line.
+CI_COMMAND = re.compile(r"^(\s*)(::|##\[|##vso\[)", re.M)
+
+
+def sanitize(text: str, limit: int = 4000) -> str:
+    text = ANSI.sub("", text)
+    text = CONTROL.sub("", text)
+    text = CI_COMMAND.sub(lambda m: m.group(1) + "[ci-command] " + m.group(2).lstrip(":#"), text)
+    if len(text) > limit:
+        text = "[...]\n" + text[-limit:]
+    return text
