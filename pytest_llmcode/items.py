@@ -44,10 +44,6 @@ def item_id(model_id: str, sample: int, samples: int) -> str:
     return f"{safe}-s{sample}" if samples > 1 else safe
 
 
-class InfraError(Exception):
-    """The harness could not decide (API, Docker, a broken case): reported as a pytest error."""
-
-
 class AnswerFailed(Exception):
     """The model's answer is wrong: reported as a pytest failure."""
 
@@ -71,7 +67,8 @@ class LLMCodeItem(pytest.Item):
         self.outcome = outcome
         self.user_properties.extend(Row.from_outcome(outcome).properties())
         if outcome.status == ERROR:
-            raise InfraError(outcome.message)
+            # Raised in setup, so pytest reports an error (infrastructure), not a failure.
+            pytest.fail(f"[infrastructure] {outcome.message}", pytrace=False)
         if outcome.status == SKIPPED:
             pytest.skip(outcome.message)
 
@@ -83,8 +80,6 @@ class LLMCodeItem(pytest.Item):
     def repr_failure(  # type: ignore[override]
         self, excinfo: pytest.ExceptionInfo[BaseException]
     ) -> str:
-        if isinstance(excinfo.value, InfraError):
-            return f"[infrastructure] {excinfo.value}"
         if isinstance(excinfo.value, AnswerFailed) and self.outcome is not None:
             return failure_text(self.outcome)
         return str(super().repr_failure(excinfo))

@@ -84,7 +84,7 @@ class LLMCodeSession:
     @pytest.hookimpl(trylast=True)
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         items = [i for i in session.items if isinstance(i, LLMCodeItem)]
-        if not items:
+        if not items or self.config.option.collectonly:
             return
         self.pipeline = self._start_pipeline()
         if not self.is_worker:

@@ -157,7 +157,7 @@ def _wait_for_port(port: int, server: subprocess.Popen[bytes], until: float) -> 
 def run_typescript(interface: str, solution_file: str, deadline: float) -> dict[str, object]:
     code, output = run(
         ["tsc", "--strict", "--noEmitOnError", "--target", "es2020", "--module", "commonjs",
-         "--types", "", "--outDir", WORK, solution_file],
+         "--outDir", WORK, solution_file],
         deadline,
     )
     if code is None:

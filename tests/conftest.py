@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import os
+from typing import Iterator
+
+import pytest
+
+from chat_server import ChatServer
+
+
+@pytest.fixture
+def chat_server() -> Iterator[ChatServer]:
+    server = ChatServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def docker_engine() -> None:
+    """Docker tests need a real engine; in CI (LLMCODE_REQUIRE_DOCKER=1) its absence fails."""
+    from pytest_llmcode.sandbox import SandboxError, connect
+
+    try:
+        connect().close()
+    except SandboxError as exc:
+        if os.environ.get("LLMCODE_REQUIRE_DOCKER") == "1":
+            pytest.fail(f"Docker is required here: {exc}")
+        pytest.skip(f"no Docker engine: {exc}")
+
+
+@pytest.fixture(scope="session")
+def sandbox_image(docker_engine: None) -> str:
+    from pytest_llmcode.image import image_tag, image_present
+    from pytest_llmcode.sandbox import connect
+
+    tag = image_tag()
+    client = connect()
+    try:
+        if not image_present(client, tag):
+            message = f"sandbox image {tag} missing: run python -m pytest_llmcode.image"
+            if os.environ.get("LLMCODE_REQUIRE_DOCKER") == "1":
+                pytest.fail(message)
+            pytest.skip(message)
+    finally:
+        client.close()
+    return tag

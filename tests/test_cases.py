@@ -1,0 +1,63 @@
+"""Every bundled case validates itself in the real sandbox: the reference answer passes every
+hidden test and each known-wrong answer fails at least one."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from chat_server import bundled_cases
+from pytest_llmcode.cases import EvalCase
+from pytest_llmcode.grading import Grader
+from pytest_llmcode.sandbox import Sandbox
+
+CASES = bundled_cases()
+
+
+@pytest.fixture(scope="module")
+def grader(sandbox_image: str) -> Iterator[Grader]:
+    sandbox = Sandbox(sandbox_image)
+    with tempfile.TemporaryDirectory(prefix="llmcode-test-") as scratch:
+        yield Grader(sandbox, Path(scratch))
+    sandbox.close()
+
+
+def test_the_five_seed_cases_are_bundled() -> None:
+    assert {c.name for c in CASES} >= {"flatten", "race_fix", "dijkstra", "go_review", "users_api"}
+    assert {c.language for c in CASES} == {"python", "javascript", "typescript", "go"}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_case_is_well_formed(case: EvalCase) -> None:
+    assert len(case.wrong_answers()) >= 2
+    assert all(p.suffix == Path(case.solution_file).suffix for p in case.wrong_answers())
+    for test_file in case.test_files():
+        # The hidden tests never leak into the prompt.
+        assert test_file.read_text()[:200] not in case.prompt
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_reference_passes_every_hidden_test(grader: Grader, case: EvalCase) -> None:
+    grade = grader.grade(case, case.reference_file.read_text(), None)
+    assert grade.verdict == "passed", grade.message + "\n" + grade.output
+    assert len(grade.tests) >= 8
+    assert any(_is_edge(t.id) for t in grade.tests), "the suite has no edge tests"
+
+
+WRONG = [(c, p) for c in CASES for p in c.wrong_answers()]
+
+
+@pytest.mark.parametrize("case, answer", WRONG, ids=[f"{c.name}-{p.stem}" for c, p in WRONG])
+def test_wrong_answer_fails(grader: Grader, case: EvalCase, answer: Path) -> None:
+    reference = grader.grade(case, case.reference_file.read_text(), None)
+    expected = frozenset(t.id for t in reference.tests)
+    grade = grader.grade(case, answer.read_text(), expected)
+    assert grade.verdict == "failed", grade.message
+
+
+def _is_edge(test_id: str) -> bool:
+    name = test_id.split("::")[-1].lower()
+    return name.startswith(("test_edge", "testedge", "edge:"))
