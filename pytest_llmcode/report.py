@@ -136,9 +136,16 @@ def table(summaries: dict[str, ModelSummary]) -> list[str]:
         )
         for s in summaries.values()
     ]
-    widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
-    fmt = lambda r: "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))  # noqa: E731
-    return [fmt(header), *(fmt(r) for r in body)]
+    return aligned([header, *body])
+
+
+def aligned(rows: list[tuple[str, ...]]) -> list[str]:
+    """Columns padded to their widest cell: the first left-aligned, the rest right-aligned."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return [
+        "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
+        for row in rows
+    ]
 
 
 def _pct(value: float | None) -> str:
