@@ -11,7 +11,7 @@ import pytest
 
 from chat_server import bundled_cases
 from pytest_llmcode.cases import EvalCase
-from pytest_llmcode.grading import Grader
+from pytest_llmcode.grading import Grade, Grader
 from pytest_llmcode.sandbox import Sandbox
 
 CASES = bundled_cases()
@@ -39,9 +39,22 @@ def test_case_is_well_formed(case: EvalCase) -> None:
         assert test_file.read_text()[:200] not in case.prompt
 
 
+@pytest.fixture(scope="module")
+def reference_grades(grader: Grader) -> dict[str, Grade]:
+    """Graded once per case, lazily: the reference run defines the suite's test ids."""
+
+    class Grades(dict[str, Grade]):
+        def __missing__(self, name: str) -> Grade:
+            case = next(c for c in CASES if c.name == name)
+            self[name] = grader.grade(case, case.reference_file.read_text(), None)
+            return self[name]
+
+    return Grades()
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_reference_passes_every_hidden_test(grader: Grader, case: EvalCase) -> None:
-    grade = grader.grade(case, case.reference_file.read_text(), None)
+def test_reference_passes_every_hidden_test(reference_grades: dict[str, Grade], case: EvalCase) -> None:
+    grade = reference_grades[case.name]
     assert grade.verdict == "passed", grade.message + "\n" + grade.output
     assert len(grade.tests) >= 8
     assert any(_is_edge(t.id) for t in grade.tests), "the suite has no edge tests"
@@ -51,9 +64,10 @@ WRONG = [(c, p) for c in CASES for p in c.wrong_answers()]
 
 
 @pytest.mark.parametrize("case, answer", WRONG, ids=[f"{c.name}-{p.stem}" for c, p in WRONG])
-def test_wrong_answer_fails(grader: Grader, case: EvalCase, answer: Path) -> None:
-    reference = grader.grade(case, case.reference_file.read_text(), None)
-    expected = frozenset(t.id for t in reference.tests)
+def test_wrong_answer_fails(
+    grader: Grader, reference_grades: dict[str, Grade], case: EvalCase, answer: Path
+) -> None:
+    expected = frozenset(t.id for t in reference_grades[case.name].tests)
     grade = grader.grade(case, answer.read_text(), expected)
     assert grade.verdict == "failed", grade.message
 
