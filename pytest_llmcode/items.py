@@ -85,7 +85,7 @@ class LLMCodeItem(pytest.Item):
         return str(super().repr_failure(excinfo))
 
     def reportinfo(self) -> tuple[str, int | None, str]:
-        return str(self.path), None, f"{self.case.name} × {self.model.id} (sample {self.sample})"
+        return str(self.path), None, self.name
 
 
 def failure_text(outcome: Outcome) -> str:

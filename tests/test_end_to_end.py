@@ -63,7 +63,7 @@ def test_right_wrong_codeless_and_failing_models(
         f"glm-5*0*0*{cases}*-*",
     ])
     # The wrong answer fails with the names of hidden tests; the code-less one says why.
-    result.stdout.fnmatch_lines(["*flatten?qwen3-coder-30b?*", "*hidden tests did not pass*"])
+    result.stdout.fnmatch_lines(["*_ flatten[[]qwen3-coder-30b[]] _*", "*hidden tests did not pass*"])
     result.stdout.fnmatch_lines(["*holds no usable python code*"])
     result.stdout.fnmatch_lines(["*glm-5: HTTP 500 from the endpoint*"])
     assert "sk-test-secret-123" not in result.stdout.str()
