@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cases import EvalCase
-from .sandbox import Mount, Sandbox, SandboxError
+from .sandbox import ContainerRun, Mount, Sandbox, SandboxError
 from .sanitize import sanitize
 
 REPORT_LIMIT = 2 << 20
 RUNNER = "/opt/llmcode/run.py"
+SERVE = "/opt/llmcode/serve.py"
 
 
 @dataclass(frozen=True)
@@ -40,16 +41,33 @@ class Grade:
     output: str = ""
     duration_s: float = 0.0
     missing: tuple[str, ...] = field(default=())
+    isolation: str = ""  # container | process: where the verdict was obtained
 
     @property
     def failed_tests(self) -> list[TestResult]:
         return [t for t in self.tests if t.outcome != "passed"]
 
 
+CALL_PORT, CONTROL_PORT = "8080", "8079"
+# Languages whose hidden tests must share a process with the answer (Go's package tests).
+PROCESS_ONLY = frozenset({"go"})
+
+
 class Grader:
-    def __init__(self, sandbox: Sandbox, scratch: Path) -> None:
+    """Grades answers in the sandbox.
+
+    isolation="container" (the default) runs the answer and the hidden tests in two
+    containers that share only a loopback interface; "process" runs them in one container
+    (always so for Go, whose tests are white-box package tests).
+    """
+
+    def __init__(self, sandbox: Sandbox, scratch: Path, isolation: str = "container") -> None:
         self.sandbox = sandbox
         self.scratch = scratch
+        self.isolation = isolation
+
+    def isolation_for(self, case: EvalCase) -> str:
+        return "process" if case.language in PROCESS_ONLY else self.isolation
 
     def grade(self, case: EvalCase, code: str, expected_ids: frozenset[str] | None) -> Grade:
         started = time.monotonic()
@@ -59,22 +77,12 @@ class Grader:
             report_dir = workdir / "report"
             answer_dir.mkdir()
             report_dir.mkdir()
-            # The container runs as nobody: it may write its report, nothing else of ours.
+            # The test container runs as nobody: it may write its report, nothing else of ours.
             report_dir.chmod(0o777)
             (answer_dir / case.solution_file).write_text(code, encoding="utf-8")
             nonce = secrets.token_hex(16)
             try:
-                run = self.sandbox.run(
-                    ["python3", RUNNER, case.language, case.interface, case.solution_file,
-                     f"{case.timeout_s:g}"],
-                    mounts=[
-                        Mount(str(case.tests_dir.resolve()), "/case"),
-                        Mount(str(answer_dir), "/answer"),
-                        Mount(str(report_dir), "/report", writable=True),
-                    ],
-                    environment={"LLMCODE_NONCE": nonce},
-                    time_limit_s=case.timeout_s,
-                )
+                run = self._run(case, answer_dir, report_dir, nonce)
             except SandboxError as exc:
                 return Grade("error", str(exc), duration_s=time.monotonic() - started)
             duration = time.monotonic() - started
@@ -97,6 +105,34 @@ class Grader:
             return verdict(report, nonce, expected_ids, case, duration)
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
+
+    def _run(self, case: EvalCase, answer_dir: Path, report_dir: Path, nonce: str) -> ContainerRun:
+        runner = ["python3", RUNNER, case.language, case.interface, case.solution_file,
+                  f"{case.timeout_s:g}"]
+        answer = Mount(str(answer_dir), "/answer")
+        tests = Mount(str(case.tests_dir.resolve()), "/case")
+        report = Mount(str(report_dir), "/report", writable=True)
+        # The runner stops itself at the case's limit; the container's own limit is a
+        # backstop a little later, the host watchdog later still.
+        limit = case.timeout_s + 5
+        if self.isolation_for(case) == "process":
+            test_container = self.sandbox.start(
+                runner, [tests, answer, report], {"LLMCODE_NONCE": nonce}, limit
+            )
+            return self.sandbox.wait(test_container, limit)
+        answer_container = self.sandbox.start(
+            ["python3", SERVE, case.language, case.interface, case.solution_file, CALL_PORT,
+             CONTROL_PORT],
+            [answer], {}, limit + 5,
+        )
+        try:
+            test_container = self.sandbox.start(
+                [*runner, CALL_PORT, CONTROL_PORT], [tests, report],
+                {"LLMCODE_NONCE": nonce}, limit, network_of=answer_container,
+            )
+            return self.sandbox.wait(test_container, limit)
+        finally:
+            self.sandbox.remove(answer_container)
 
 
 def read_report(path: Path) -> dict[str, object] | None:
@@ -125,27 +161,34 @@ def verdict(
     case: EvalCase,
     duration: float,
 ) -> Grade:
+    """Decide from the runner's report alone: a pass needs this grading's nonce and every
+    expected test id, each passed, and no other id."""
     output = sanitize(str(report.get("output", "")))
     stage = str(report.get("stage", ""))
-    if report.get("nonce") != nonce:
-        return Grade("failed", "the test report was forged (it lacks this run's nonce)",
-                     stage, (), output, duration)
+    isolation = str(report.get("isolation", ""))
     tests = tuple(_tests(report.get("tests")))
+
+    def grade(status: str, message: str, missing: tuple[str, ...] = ()) -> Grade:
+        return Grade(status, message, stage, tests, output, duration, missing, isolation)
+
+    if report.get("nonce") != nonce:
+        tests = ()
+        return grade("failed", "the test report was forged (it lacks this grading's nonce)")
+    if stage == "setup":
+        return grade("error", f"the sandbox could not start the answer: {output[-500:]}")
     if stage == "compile":
-        return Grade("failed", "the answer does not build", stage, tests, output, duration)
+        return grade("failed", "the answer does not build")
     if stage == "timeout":
-        return Grade("failed", f"the tests did not finish within {case.timeout_s:g} s",
-                     stage, tests, output, duration)
+        return grade("failed", f"the tests did not finish within {case.timeout_s:g} s")
     seen = {t.id for t in tests}
     expected = expected_ids if expected_ids is not None else frozenset(seen)
     missing = tuple(sorted(expected - seen))
     unexpected = sorted(seen - expected)
     not_passed = [t for t in tests if t.id in expected and t.outcome != "passed"]
     if not expected:
-        return Grade("failed", "no hidden test reported a result", stage, tests, output, duration)
+        return grade("failed", "no hidden test reported a result")
     if not missing and not unexpected and not not_passed:
-        return Grade("passed", f"all {len(expected)} hidden tests passed", stage, tests,
-                     output, duration)
+        return grade("passed", f"all {len(expected)} hidden tests passed")
     parts = []
     if not_passed:
         parts.append(
@@ -156,7 +199,7 @@ def verdict(
         parts.append(f"{len(missing)} hidden tests never reported: " + ", ".join(missing))
     if unexpected:
         parts.append("tests that are not in the hidden suite reported: " + ", ".join(unexpected))
-    return Grade("failed", "; ".join(parts), stage, tests, output, duration, missing)
+    return grade("failed", "; ".join(parts), missing)
 
 
 def _tests(raw: object) -> list[TestResult]:

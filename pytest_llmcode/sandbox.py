@@ -12,7 +12,7 @@ import socket
 import threading
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import docker
@@ -79,29 +79,29 @@ class Sandbox:
         except docker.errors.DockerException as exc:
             raise SandboxError(f"cannot inspect sandbox image {self.image}: {exc}") from None
 
-    def run(
+    def start(
         self,
         command: list[str],
         mounts: list[Mount],
         environment: dict[str, str],
         time_limit_s: float,
-    ) -> ContainerRun:
-        """Run one container to completion; it is removed by the engine when it stops."""
+        network_of: str | None = None,
+    ) -> str:
+        """Start a container and return its id; it stops itself at the time limit and the
+        engine removes it when it stops. `network_of` joins another container's loopback
+        (and nothing else) instead of having no network at all."""
         import docker
-        import requests
 
         if self._closed:
             raise SandboxError("the run is ending: no new sandbox is started")
         lim = self.limits
-        watchdog = time_limit_s + lim.watchdog_grace_s
-        started = time.monotonic()
         try:
             container = self.client.containers.create(
                 self.image,
-                ["timeout", "-k", "2", f"{time_limit_s + 5:g}", *command],
+                ["timeout", "-k", "2", f"{time_limit_s:g}", *command],
                 detach=True,
                 auto_remove=True,
-                network_mode="none",
+                network_mode=f"container:{network_of}" if network_of else "none",
                 read_only=True,
                 tmpfs={"/tmp": f"rw,exec,nosuid,nodev,size={lim.tmpfs_mb}m,mode=1777"},
                 volumes={
@@ -127,7 +127,7 @@ class Sandbox:
                 ),
                 environment={"HOME": "/tmp", "LANG": "C.UTF-8", **environment},
                 working_dir="/tmp",
-                labels=_labels(watchdog),
+                labels=_labels(time_limit_s + lim.watchdog_grace_s),
                 use_config_proxy=False,
             )
         except docker.errors.DockerException as exc:
@@ -136,23 +136,39 @@ class Sandbox:
             self._running.add(container.id)
         try:
             container.start()
-            try:
-                status = container.wait(timeout=watchdog)
-                return ContainerRun(
-                    int(status.get("StatusCode", -1)), False, time.monotonic() - started
-                )
-            except docker.errors.NotFound:
-                # Finished and auto-removed before the wait began.
-                return ContainerRun(None, False, time.monotonic() - started)
-            except requests.exceptions.RequestException:
-                _force_remove(container)
-                return ContainerRun(None, True, time.monotonic() - started)
         except docker.errors.DockerException as exc:
-            _force_remove(container)
+            self.remove(container.id)
+            raise SandboxError(f"cannot start a sandbox container: {exc}") from None
+        return str(container.id)
+
+    def wait(self, container_id: str, time_limit_s: float) -> ContainerRun:
+        """Wait for a container to stop; past its limit plus grace the host kills it."""
+        import docker
+        import requests
+
+        started = time.monotonic()
+        try:
+            status = self.client.api.wait(
+                container_id, timeout=time_limit_s + self.limits.watchdog_grace_s
+            )
+            return ContainerRun(int(status.get("StatusCode", -1)), False, time.monotonic() - started)
+        except docker.errors.NotFound:
+            # Finished and auto-removed before the wait began.
+            return ContainerRun(None, False, time.monotonic() - started)
+        except requests.exceptions.RequestException:
+            self.remove(container_id)
+            return ContainerRun(None, True, time.monotonic() - started)
+        except docker.errors.DockerException as exc:
+            self.remove(container_id)
             raise SandboxError(f"sandbox container failed: {exc}") from None
         finally:
-            with self._lock:
-                self._running.discard(container.id)
+            self.remove(container_id)
+
+    def remove(self, container_id: str) -> None:
+        if self._client is not None:
+            _force_remove_id(self._client, container_id)
+        with self._lock:
+            self._running.discard(container_id)
 
     def close(self) -> None:
         """Stop starting containers and remove every one this process still has."""
@@ -201,7 +217,7 @@ def sweep(client: docker.DockerClient, own: bool = False) -> int:
         return 0
     for container in containers:
         if _is_leftover(container.labels, own):
-            _force_remove(container)
+            _force_remove_id(client, container.id)
             removed += 1
     return removed
 
@@ -235,15 +251,6 @@ def _pid_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
-
-
-def _force_remove(container: Any) -> None:
-    import docker
-
-    try:
-        container.remove(force=True)
-    except docker.errors.DockerException:
-        pass
 
 
 def _force_remove_id(client: docker.DockerClient, container_id: str) -> None:

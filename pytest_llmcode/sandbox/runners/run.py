@@ -1,12 +1,17 @@
-"""Grading runner, run inside the sandbox container (trusted code, image-baked).
+"""Grading runner, run inside the test container (trusted code, image-baked).
 
-Usage: run.py LANGUAGE INTERFACE SOLUTION_FILE TIME_LIMIT_S
+Usage: run.py LANGUAGE INTERFACE SOLUTION_FILE TIME_LIMIT_S [CALL_PORT CONTROL_PORT]
 
-Copies the hidden tests (/case) and the answer (/answer) into a private working directory,
-compiles where the language needs it, runs the language's own test runner, and writes one
-JSON report to /report/report.json: {"nonce", "stage", "tests": [{"id", "outcome",
-"message"}], "output"}. Stages: "compile" (the answer did not build), "timeout" (the run hit
-the time limit), "test" (tests ran; look at each test's outcome).
+Copies the hidden tests (/case) into a private working directory and runs the language's
+own test runner there. With the two ports (isolated grading) the answer runs in another
+container whose loopback this one shares: the tests import a stand-in `solution` module
+that forwards calls to it, or talk HTTP to it. Without them (process mode, used for Go)
+the answer is copied next to the tests.
+
+Writes one JSON report to /report/report.json, a mount only this container has:
+{"nonce", "isolation", "stage", "tests": [{"id", "outcome", "message"}], "output"}.
+Stages: "compile" (the answer did not build), "timeout" (the run hit the time limit),
+"setup" (the answer's container never answered: infrastructure), "test" (tests ran).
 """
 
 from __future__ import annotations
@@ -29,14 +34,20 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 def main() -> None:
     language, interface, solution_file, limit = sys.argv[1:5]
+    ports = sys.argv[5:7]
     deadline = time.monotonic() + float(limit)
     os.makedirs(WORK)
     os.makedirs(RESULTS)
     for name in sorted(os.listdir("/case")):
         shutil.copyfile(os.path.join("/case", name), os.path.join(WORK, name))
-    shutil.copyfile(os.path.join("/answer", solution_file), os.path.join(WORK, solution_file))
 
-    report = RUNNERS[language](interface, solution_file, deadline)
+    if ports:
+        report = run_isolated(language, interface, solution_file, deadline, *ports)
+        report["isolation"] = "container"
+    else:
+        shutil.copyfile(os.path.join("/answer", solution_file), os.path.join(WORK, solution_file))
+        report = RUNNERS[language](interface, solution_file, deadline)
+        report["isolation"] = "process"
     report["nonce"] = os.environ.get("LLMCODE_NONCE", "")
     report["output"] = report.get("output", "")[-OUTPUT_LIMIT:]
     with open(REPORT, "w", encoding="utf-8") as fh:
@@ -91,15 +102,18 @@ def read_jsonl(path: str) -> list[dict[str, str]]:
 
 
 def run_python(interface: str, solution_file: str, deadline: float) -> dict[str, object]:
+    return outcome_report(*run_pytest(deadline, {"PYTHONPATH": HERE}))
+
+
+def run_pytest(deadline: float, env: dict[str, str]) -> tuple[str, list[dict[str, str]], str]:
     results = os.path.join(RESULTS, "pytest.jsonl")
     code, output = run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "pytest_reporter",
          "--rootdir", WORK, WORK],
         deadline,
-        {"PYTHONPATH": HERE, "LLMCODE_RESULTS": results},
+        {**env, "LLMCODE_RESULTS": results},
     )
-    stage = "timeout" if code is None else "test"
-    return outcome_report(stage, read_jsonl(results), output)
+    return ("timeout" if code is None else "test"), read_jsonl(results), output
 
 
 def run_node_tests(deadline: float, env: dict[str, str] | None = None) -> tuple[str, list[dict[str, str]], str]:
@@ -119,6 +133,67 @@ def run_javascript(interface: str, solution_file: str, deadline: float) -> dict[
         return run_http(solution_file, deadline)
     stage, tests, output = run_node_tests(deadline)
     return outcome_report(stage, tests, output)
+
+
+def run_isolated(
+    language: str, interface: str, solution_file: str, deadline: float, call_port: str,
+    control_port: str,
+) -> dict[str, object]:
+    status = control_status(int(control_port), min(deadline, time.monotonic() + 20))
+    if status is None:
+        return outcome_report("setup", [], "the answer's container never answered its supervisor port")
+    if status.get("stage") == "compile":
+        return outcome_report("compile", [], str(status.get("output", "")))
+    env = {
+        "LLMCODE_CALL_PORT": call_port,
+        "LLMCODE_DEADLINE": str(time.time() + deadline - time.monotonic()),
+        "PYTHONPATH": HERE,
+    }
+    if interface == "http":
+        wait_for_port(int(call_port), min(deadline, time.monotonic() + 10))
+        env["SOLUTION_URL"] = f"http://127.0.0.1:{call_port}"
+    elif language == "python":
+        write_stand_in(solution_file, "from remote_python import __getattr__  # noqa: F401\n")
+    else:
+        stem = solution_file.rsplit(".", 1)[0]
+        write_stand_in(stem + ".js", f"module.exports = require({os.path.join(HERE, 'remote_node.js')!r});\n")
+        wait_for_port(int(call_port), min(deadline, time.monotonic() + 10))
+    if language == "python":
+        stage, tests, output = run_pytest(deadline, env)
+    else:
+        stage, tests, output = run_node_tests(deadline, env)
+    final = control_status(int(control_port), time.monotonic() + 2) or {}
+    answer_output = str(final.get("output", "")).strip()
+    if answer_output:
+        output += "\n--- the answer's own output\n" + answer_output[-OUTPUT_LIMIT // 2:]
+    return outcome_report(stage, tests, output)
+
+
+def write_stand_in(name: str, text: str) -> None:
+    with open(os.path.join(WORK, name), "w", encoding="utf-8") as fh:
+        fh.write(text)
+
+
+def control_status(port: int, until: float) -> dict[str, object] | None:
+    while time.monotonic() < until:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=2) as conn:
+                data = conn.makefile("rb").readline(1 << 20)
+            status = json.loads(data)
+            return status if isinstance(status, dict) else None
+        except (OSError, ValueError):
+            time.sleep(0.02)
+    return None
+
+
+def wait_for_port(port: int, until: float) -> bool:
+    while time.monotonic() < until:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return True
+        except OSError:
+            time.sleep(0.02)
+    return False
 
 
 def run_http(solution_file: str, deadline: float) -> dict[str, object]:
