@@ -178,6 +178,8 @@ def verdict(
         return grade("error", f"the sandbox could not start the answer: {output[-500:]}")
     if stage == "compile":
         return grade("failed", "the answer does not build")
+    if stage == "integrity":
+        return grade("failed", f"integrity check: {output[-500:]}")
     if stage == "timeout":
         return grade("failed", f"the tests did not finish within {case.timeout_s:g} s")
     seen = {t.id for t in tests}

@@ -31,6 +31,7 @@ class Row:
     served_model: str | None = None
     attempts: int = 0
     grading_s: float | None = None
+    isolation: str | None = None  # container | process: how strongly the verdict is isolated
     failure: str | None = None
 
     @classmethod
@@ -48,6 +49,7 @@ class Row:
             served_model=completion.served_model if completion else None,
             attempts=completion.attempts if completion else 0,
             grading_s=round(outcome.grade.duration_s, 4) if outcome.grade else None,
+            isolation=(outcome.grade.isolation or None) if outcome.grade else None,
             failure=None if outcome.status == PASSED else outcome.message,
         )
 

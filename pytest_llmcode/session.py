@@ -18,6 +18,7 @@ from . import __version__
 from .cases import MANIFEST_NAME
 from .catalog import Catalog, CatalogError, Model
 from .client import ChatClient, ClientSettings
+from .confinement import confirm_confined
 from .grading import Grader
 from .items import CaseFile, LLMCodeItem
 from .options import Settings
@@ -99,6 +100,7 @@ class LLMCodeSession:
             self.sandbox = Sandbox(self.image)
             sweep(self.sandbox.client)
             self.sandbox.check_image()
+            confirm_confined(self.sandbox, self.scratch)
             grader = Grader(self.sandbox, self.scratch)
         except SandboxError as exc:
             unavailable = f"cannot grade: {exc}"

@@ -10,7 +10,8 @@ the answer is copied next to the tests.
 
 Writes one JSON report to /report/report.json, a mount only this container has:
 {"nonce", "isolation", "stage", "tests": [{"id", "outcome", "message"}], "output"}.
-Stages: "compile" (the answer did not build), "timeout" (the run hit the time limit),
+Stages: "compile" (the answer did not build), "integrity" (a Go answer uses what could
+forge a verdict in one process), "timeout" (the run hit the time limit),
 "setup" (the answer's container never answered: infrastructure), "test" (tests ran).
 """
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -243,7 +245,34 @@ def run_typescript(interface: str, solution_file: str, deadline: float) -> dict[
     return outcome_report(stage, tests, output + test_output)
 
 
+# Go's package tests share a process with the answer, so nothing in that process is
+# trustworthy once the answer runs. These constructs are how an answer would take over the
+# process or forge go test's output; no library answer needs them.
+GO_FORBIDDEN = [
+    (re.compile(r"\bfunc\s+init\s*\("), "func init"),
+    (re.compile(r"\bTestMain\b"), "TestMain"),
+    (re.compile(r"\bos\s*\.\s*Exit\b"), "os.Exit"),
+    (re.compile(r'"(testing|os/exec|syscall|unsafe|plugin|runtime/debug|golang.org/x/sys/[^"]*)"'),
+     "import of a process-level package"),
+    (re.compile(r"go:linkname|go:cgo"), "compiler directive"),
+    (re.compile(r"---\s*(PASS|FAIL|SKIP)|===\s*(RUN|PAUSE|CONT)|\\x16|\\u0016|\"Action\""),
+     "text that imitates go test output"),
+]
+
+
+def go_integrity_problems(source: str) -> list[str]:
+    return [what for pattern, what in GO_FORBIDDEN if pattern.search(source)]
+
+
 def run_go(interface: str, solution_file: str, deadline: float) -> dict[str, object]:
+    with open(os.path.join(WORK, solution_file), encoding="utf-8", errors="replace") as fh:
+        problems = go_integrity_problems(fh.read())
+    if problems:
+        return outcome_report(
+            "integrity", [],
+            "the answer uses what an answer could forge its verdict with in one process: "
+            + ", ".join(problems),
+        )
     with open(os.path.join(WORK, "go.mod"), "w", encoding="utf-8") as fh:
         fh.write("module solution\n\ngo 1.19\n")
     code, output = run(["go", "test", "-json", "-count=1", "-vet=off", "."], deadline)
@@ -264,6 +293,11 @@ def run_go(interface: str, solution_file: str, deadline: float) -> dict[str, obj
         return outcome_report("timeout", tests, "\n".join(text))
     if not tests and "[build failed]" in output:
         return outcome_report("compile", [], "\n".join(text))
+    if code != 0 and all(t["outcome"] == "passed" for t in tests):
+        # Every test "passed" yet the package failed (a crash, log.Fatal, a forged report):
+        # none of them counts as passed.
+        tests = [{**t, "outcome": "failed" if t["outcome"] == "passed" else t["outcome"]}
+                 for t in tests]
     return outcome_report("test", tests, "\n".join(text))
 
 
