@@ -212,12 +212,13 @@ def sweep(client: docker.DockerClient, own: bool = False) -> int:
 
     removed = 0
     try:
-        containers = client.containers.list(all=True, filters={"label": LABEL})
+        # The low-level listing: no per-container inspect racing with removals.
+        containers = client.api.containers(all=True, filters={"label": LABEL})
     except docker.errors.DockerException:
         return 0
     for container in containers:
-        if _is_leftover(container.labels, own):
-            _force_remove_id(client, container.id)
+        if _is_leftover(container.get("Labels") or {}, own):
+            _force_remove_id(client, container["Id"])
             removed += 1
     return removed
 

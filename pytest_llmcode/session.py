@@ -167,9 +167,14 @@ class LLMCodeSession:
         }
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        if not self.rows or self.is_worker:
+        if self.is_worker or not (self.rows or self.interrupted):
             return
         terminalreporter.write_sep("=", "llmcode results")
+        if self.interrupted:
+            terminalreporter.write_line(
+                f"llmcode: interrupted after {len(self.rows)} finished item(s); unfinished work "
+                "was cancelled and its containers removed"
+            )
         for line in table(summarize(self.rows)):
             terminalreporter.write_line(line)
         if self.settings.report:
