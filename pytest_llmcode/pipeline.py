@@ -28,6 +28,15 @@ class Job:
     sample: int = 1
 
 
+def default_messages(job: Job) -> list[dict[str, str]]:
+    """The documents' method: one user message, the case's prompt, no prompt tricks."""
+    return [{"role": "user", "content": job.case.prompt}]
+
+
+def default_extract(reply: str, case: EvalCase) -> str | None:
+    return extract_code(reply, case.language)
+
+
 @dataclass(frozen=True)
 class GenerationSettings:
     temperature: float = 0.0
@@ -54,6 +63,8 @@ class Pipeline:
         grader: Grader | None,
         grading_unavailable: str | None,
         on_outcome: Callable[[Outcome], None] | None = None,
+        messages: Callable[[Job], list[dict[str, str]]] | None = None,
+        extract: Callable[[str, EvalCase], str | None] | None = None,
     ) -> None:
         self.settings = settings
         self._client_factory = client_factory
@@ -61,6 +72,8 @@ class Pipeline:
         self._grader = grader
         self._grading_unavailable = grading_unavailable
         self._on_outcome = on_outcome
+        self._messages = messages or default_messages
+        self._extract = extract or default_extract
         self._generation = ThreadPoolExecutor(settings.concurrency, "llmcode-gen")
         self._grading = ThreadPoolExecutor(settings.grading_workers, "llmcode-grade")
         self._futures: dict[str, tuple[Job, Future[Outcome]]] = {}
@@ -116,9 +129,7 @@ class Pipeline:
             params: dict[str, Any] = {"temperature": self.settings.temperature}
             if self.settings.max_tokens is not None:
                 params["max_tokens"] = self.settings.max_tokens
-            completion = self.client.complete(
-                job.model.id, [{"role": "user", "content": job.case.prompt}], **params
-            )
+            completion = self.client.complete(job.model.id, self._messages(job), **params)
         except ApiError as exc:
             self._finish(future, _error(job, str(exc)))
             return
@@ -126,7 +137,7 @@ class Pipeline:
             self._finish(future, _error(job, f"generation crashed: {exc!r}"))
             return
         cost = job.model.cost(completion.prompt_tokens, completion.completion_tokens)
-        code = extract_code(completion.text, job.case.language)
+        code = self._extract(completion.text, job.case)
         if code is None:
             self._finish(
                 future,

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from . import __version__
-from .cases import MANIFEST_NAME
+from .cases import MANIFEST_NAME, EvalCase
 from .catalog import Catalog, CatalogError, Model
 from .client import ChatClient, ClientSettings
 from .confinement import confirm_confined
@@ -23,7 +23,7 @@ from .grading import Grader
 from .items import CaseFile, LLMCodeItem
 from .options import Settings
 from .outcome import Outcome
-from .pipeline import GenerationSettings, Job, Pipeline
+from .pipeline import GenerationSettings, Job, Pipeline, default_extract, default_messages
 from .report import Row, summarize, table, write_json
 from .sandbox import Sandbox, SandboxError, sweep
 
@@ -118,14 +118,25 @@ class LLMCodeSession:
             ),
             grader=grader,
             grading_unavailable=unavailable,
+            messages=self._messages,
+            extract=self._extract,
         )
+
+    def _messages(self, job: Job) -> list[dict[str, str]]:
+        hook = self.config.hook.pytest_llmcode_messages
+        return hook(case=job.case, model=job.model) or default_messages(job)
+
+    def _extract(self, reply: str, case: EvalCase) -> str | None:
+        custom = self.config.hook.pytest_llmcode_extract_code(reply=reply, case=case)
+        return custom if custom is not None else default_extract(reply, case)
 
     # -- running ------------------------------------------------------------------------
 
     def wait_for(self, item: LLMCodeItem) -> Outcome:
         assert self.pipeline is not None, "collection_finish starts the pipeline"
-        future = self.pipeline.submit(_job(item))
-        return future.result()
+        outcome = self.pipeline.submit(_job(item)).result()
+        self.config.hook.pytest_llmcode_outcome(outcome=outcome)
+        return outcome
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None) -> None:

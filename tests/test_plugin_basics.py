@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from chat_server import ChatServer
+
 CASE = """\
 language: python
 solution_file: solution.py
@@ -106,3 +108,34 @@ def test_bad_price_line_is_a_usage_error(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("eval_cases", "--llm-models=my-model", "--collect-only")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*price of my-model: 'cheap' is not a number*"])
+
+
+def test_hooks_customise_messages_extraction_and_see_outcomes(
+    pytester: pytest.Pytester, chat_server: ChatServer, sandbox_image: str
+) -> None:
+    from chat_server import Reply
+
+    make_case(pytester)
+    chat_server.script("m", lambda body: Reply("<answer>def double(x):\n    return x + x\n</answer>"))
+    pytester.makeconftest(
+        """
+        seen = []
+
+        def pytest_llmcode_messages(case, model):
+            return [{"role": "system", "content": "code only"},
+                    {"role": "user", "content": case.prompt}]
+
+        def pytest_llmcode_extract_code(reply, case):
+            return reply.split("<answer>")[1].split("</answer>")[0]
+
+        def pytest_llmcode_outcome(outcome):
+            seen.append(outcome.status)
+
+        def pytest_sessionfinish(session):
+            print("outcomes seen:", seen)
+        """
+    )
+    result = pytester.runpytest("eval_cases", "--llm-models=m", f"--llm-base-url={chat_server.base_url}", "-s")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*outcomes seen: ?'passed'?*"])
+    assert chat_server.requests[0].body["messages"][0] == {"role": "system", "content": "code only"}

@@ -1,0 +1,235 @@
+"""pytest-llmcode benchmark: prints the figures the README's Performance section quotes.
+
+    python benchmarks/bench.py              # everything (about 5 minutes on 2 cores)
+    python benchmarks/bench.py generation grading languages memory
+
+Needs a Docker engine and the sandbox image (bash scripts/setup.sh). Sections:
+  generation  200 items against a loopback chat server answering after 1 s, concurrency
+              8 and 32: wall time and its ratio to the ideal ceil(N/C) x L
+  grading     the bundled cases plus 150 generated small Python cases, graded with 1 and 2
+              workers: items/s, median and p95 s/item, and the ratio to running the same
+              hidden tests directly on the host without any container
+  languages   median seconds per grading of each bundled case, split into container start,
+              compile/type-check and test run
+  memory      peak RSS of a pytest process evaluating 100 and 1,000 items
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Callable
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from chat_server import ChatServer, Reply, bundled_cases  # noqa: E402
+
+from pytest_llmcode.cases import EvalCase, load_case  # noqa: E402
+from pytest_llmcode.catalog import Model  # noqa: E402
+from pytest_llmcode.client import ChatClient, ClientSettings  # noqa: E402
+from pytest_llmcode.grading import Grade, Grader  # noqa: E402
+from pytest_llmcode.image import image_tag  # noqa: E402
+from pytest_llmcode.pipeline import GenerationSettings, Job, Pipeline  # noqa: E402
+from pytest_llmcode.sandbox import Sandbox  # noqa: E402
+
+
+def table(title: str, header: tuple[str, ...], rows: list[tuple[object, ...]]) -> None:
+    cells = [tuple(str(c) for c in header)] + [tuple(_fmt(c) for c in r) for r in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+    print(f"\n## {title}")
+    for number, row in enumerate(cells):
+        print("  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))))
+        if number == 0:
+            print("  ".join("-" * w for w in widths))
+    sys.stdout.flush()
+
+
+def _fmt(value: object) -> str:
+    return f"{value:.2f}" if isinstance(value, float) else str(value)
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+# -- 1. generation ------------------------------------------------------------------------
+
+def generation() -> None:
+    server = ChatServer().start()
+    server.script("bench", lambda body: Reply("no code", delay_s=1.0))
+    case = bundled_cases()[0]
+    rows = []
+    try:
+        for concurrency in (8, 32):
+            pipeline = Pipeline(
+                GenerationSettings(concurrency=concurrency, grading_workers=1),
+                client_factory=lambda: ChatClient(
+                    ClientSettings(server.base_url, None, "GLOBAL_API_KEY", 30, 0)
+                ),
+                grader=None,
+                grading_unavailable="benchmark: generation only",
+            )
+            started = time.monotonic()
+            futures = [pipeline.submit(Job(f"item{i}-{concurrency}", case, Model("bench", "bench")))
+                       for i in range(200)]
+            for future in futures:
+                future.result()
+            wall = time.monotonic() - started
+            pipeline.close()
+            ideal = math.ceil(200 / concurrency) * 1.0
+            rows.append((200, concurrency, 1.0, wall, ideal, wall / ideal))
+    finally:
+        server.stop()
+    table("Generation (loopback server, 1 s per reply)",
+          ("items", "concurrency", "reply s", "wall s", "ideal s", "ratio"), rows)
+
+
+# -- 2. grading throughput ------------------------------------------------------------------
+
+def small_python_cases(folder: Path, count: int) -> list[EvalCase]:
+    cases = []
+    for i in range(count):
+        case = folder / f"small{i:03d}"
+        (case / "tests").mkdir(parents=True)
+        (case / "reference").mkdir()
+        (case / "case.yaml").write_text(
+            f"language: python\nsolution_file: solution.py\nprompt: Write scale(x) = {i} * x + 1.\n"
+        )
+        (case / "tests" / "test_scale.py").write_text(
+            "from solution import scale\n\n"
+            f"def test_zero():\n    assert scale(0) == 1\n\n"
+            f"def test_one():\n    assert scale(1) == {i + 1}\n\n"
+            f"def test_edge_negative():\n    assert scale(-2) == {-2 * i + 1}\n"
+        )
+        (case / "reference" / "solution.py").write_text(
+            f"def scale(x: int) -> int:\n    return {i} * x + 1\n"
+        )
+        cases.append(load_case(case / "case.yaml"))
+    return cases
+
+
+def host_direct(case: EvalCase, scratch: Path) -> float:
+    """The same hidden tests and answer, run by the host's own pytest, no container."""
+    started = time.monotonic()
+    work = Path(tempfile.mkdtemp(dir=scratch))
+    for test_file in case.test_files():
+        shutil.copy(test_file, work)
+    shutil.copy(case.reference_file, work / case.solution_file)
+    subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(work)],
+                   cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False,
+                   env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    return time.monotonic() - started
+
+
+def timed_pool(work: Callable[[EvalCase], float], cases: list[EvalCase], workers: int
+               ) -> tuple[float, list[float]]:
+    started = time.monotonic()
+    with ThreadPoolExecutor(workers) as pool:
+        durations = list(pool.map(work, cases))
+    return time.monotonic() - started, durations
+
+
+def grading(grader: Grader, scratch: Path) -> None:
+    small = small_python_cases(scratch / "cases", 150)
+    rows = []
+    for label, cases in (("150 small python", small), ("bundled five", bundled_cases())):
+        for workers in (1, 2):
+            def isolated(case: EvalCase) -> float:
+                grade = grader.grade(case, case.reference_file.read_text(), None)
+                assert grade.verdict == "passed", grade.message
+                return grade.duration_s
+
+            wall, durations = timed_pool(isolated, cases, workers)
+            if label.startswith("150"):
+                host_wall, _ = timed_pool(lambda c: host_direct(c, scratch), cases, workers)
+                ratio = f"{wall / host_wall:.2f}"
+            else:
+                ratio = "-"
+            rows.append((label, workers, len(cases), wall, len(cases) / wall,
+                         statistics.median(durations), p95(durations), ratio))
+    table("Grading throughput (isolated containers; ratio = wall time / host pytest without container)",
+          ("cases", "workers", "items", "wall s", "items/s", "median s", "p95 s", "x host"), rows)
+
+
+# -- 3. per-language overhead ---------------------------------------------------------------
+
+def languages(grader: Grader, repeats: int = 5) -> None:
+    rows = []
+    for case in bundled_cases():
+        grades: list[Grade] = [grader.grade(case, case.reference_file.read_text(), None)
+                               for _ in range(repeats)]
+        assert all(g.verdict == "passed" for g in grades), grades[0].message
+
+        def median(key: str) -> float:
+            return statistics.median(g.timings.get(key, 0.0) for g in grades)
+
+        kind = "express" if case.interface == "http" else case.language
+        rows.append((case.name, kind, grades[0].isolation, statistics.median(g.duration_s for g in grades),
+                     median("containers_s"), median("compile_s"), median("test_s")))
+    table(f"Per-language grading, median of {repeats}",
+          ("case", "language", "isolation", "total s", "container start s", "compile s", "test run s"),
+          rows)
+
+
+# -- 4. memory ------------------------------------------------------------------------------
+
+def memory(scratch: Path) -> None:
+    server = ChatServer().start()
+    server.script("bench", lambda body: Reply("no code in this reply"))
+    case_dir = scratch / "memory" / "eval_cases"
+    small_python_cases(case_dir, 1)
+    rows = []
+    try:
+        for items in (100, 1000):
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "pytest", str(case_dir), "-q", "-p", "no:cacheprovider",
+                 "--llm-models=bench", f"--llm-base-url={server.base_url}",
+                 f"--llm-samples={items}", "--llm-concurrency=32"],
+                cwd=scratch / "memory", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )
+            started = time.monotonic()
+            _, _, usage = os.wait4(proc.pid, 0)
+            rows.append((items, time.monotonic() - started, usage.ru_maxrss / 1024))
+    finally:
+        server.stop()
+    table("Peak memory of the pytest process (answers without code: generation only)",
+          ("items", "wall s", "peak RSS MiB"), rows)
+
+
+def main(argv: list[str]) -> int:
+    sections = argv or ["generation", "grading", "languages", "memory"]
+    print(f"pytest-llmcode benchmark, {os.cpu_count()} cores, image {image_tag()}")
+    scratch = Path(tempfile.mkdtemp(prefix="llmcode-bench-"))
+    sandbox = Sandbox(image_tag())
+    grader = Grader(sandbox, scratch)
+    try:
+        for section in sections:
+            if section == "generation":
+                generation()
+            elif section == "grading":
+                grading(grader, scratch)
+            elif section == "languages":
+                languages(grader)
+            elif section == "memory":
+                memory(scratch)
+            else:
+                print(f"unknown section {section!r}", file=sys.stderr)
+                return 2
+    finally:
+        sandbox.close()
+        shutil.rmtree(scratch, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
