@@ -22,6 +22,7 @@ from .sanitize import sanitize
 
 REPORT_LIMIT = 2 << 20
 RUNNER = "/opt/llmcode/run.py"
+REPORT = "/report/report.json"
 SERVE = "/opt/llmcode/serve.py"
 
 
@@ -74,15 +75,20 @@ class Grader:
         workdir = Path(tempfile.mkdtemp(prefix=f"{case.name}-", dir=self.scratch))
         try:
             answer_dir = workdir / "answer"
-            report_dir = workdir / "report"
             answer_dir.mkdir()
-            report_dir.mkdir()
-            # The test container runs as nobody: it may write its report, nothing else of ours.
-            report_dir.chmod(0o777)
             (answer_dir / case.solution_file).write_text(code, encoding="utf-8")
             nonce = secrets.token_hex(16)
+            # The nonce reaches the runner in its report file, never in an environment (every
+            # process in a container can read /proc/1/environ): the runner reads and erases it
+            # before any answer code runs, then writes its report over it. The file alone is
+            # mounted, so the container can create no other file on the host and this one
+            # stays under the file-size limit.
+            report_file = workdir / "report.json"
+            report_file.write_text(nonce, encoding="ascii")
+            # The test container runs as nobody: it may write its report, nothing else of ours.
+            report_file.chmod(0o666)
             try:
-                run = self._run(case, answer_dir, report_dir, nonce)
+                run = self._run(case, answer_dir, report_file)
             except SandboxError as exc:
                 return Grade("error", str(exc), duration_s=time.monotonic() - started)
             duration = time.monotonic() - started
@@ -93,7 +99,7 @@ class Grader:
                     f"{self.sandbox.limits.watchdog_grace_s:g} s grace; the host killed it",
                     duration_s=duration,
                 )
-            report = read_report(report_dir / "report.json")
+            report = read_report(report_file)
             if report is None:
                 return Grade(
                     "error",
@@ -106,19 +112,17 @@ class Grader:
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
 
-    def _run(self, case: EvalCase, answer_dir: Path, report_dir: Path, nonce: str) -> ContainerRun:
+    def _run(self, case: EvalCase, answer_dir: Path, report_file: Path) -> ContainerRun:
         runner = ["python3", RUNNER, case.language, case.interface, case.solution_file,
                   f"{case.timeout_s:g}"]
         answer = Mount(str(answer_dir), "/answer")
         tests = Mount(str(case.tests_dir.resolve()), "/case")
-        report = Mount(str(report_dir), "/report", writable=True)
+        report = Mount(str(report_file), REPORT, writable=True)
         # The runner stops itself at the case's limit; the container's own limit is a
         # backstop a little later, the host watchdog later still.
         limit = case.timeout_s + 5
         if self.isolation_for(case) == "process":
-            test_container = self.sandbox.start(
-                runner, [tests, answer, report], {"LLMCODE_NONCE": nonce}, limit
-            )
+            test_container = self.sandbox.start(runner, [tests, answer, report], {}, limit)
             return self.sandbox.wait(test_container, limit)
         answer_container = self.sandbox.start(
             ["python3", SERVE, case.language, case.interface, case.solution_file, CALL_PORT,
@@ -127,8 +131,8 @@ class Grader:
         )
         try:
             test_container = self.sandbox.start(
-                [*runner, CALL_PORT, CONTROL_PORT], [tests, report],
-                {"LLMCODE_NONCE": nonce}, limit, network_of=answer_container,
+                [*runner, CALL_PORT, CONTROL_PORT], [tests, report], {}, limit,
+                network_of=answer_container,
             )
             return self.sandbox.wait(test_container, limit)
         finally:

@@ -95,22 +95,19 @@ class Sandbox:
         if self._closed:
             raise SandboxError("the run is ending: no new sandbox is started")
         lim = self.limits
+        api = self.client.api
         try:
-            container = self.client.containers.create(
-                self.image,
-                ["timeout", "-k", "2", f"{time_limit_s:g}", *command],
-                detach=True,
+            host_config = api.create_host_config(
                 auto_remove=True,
                 network_mode=f"container:{network_of}" if network_of else "none",
                 read_only=True,
                 tmpfs={"/tmp": f"rw,exec,nosuid,nodev,size={lim.tmpfs_mb}m,mode=1777"},
-                volumes={
+                binds={
                     m.host_path: {"bind": m.container_path, "mode": "rw" if m.writable else "ro"}
                     for m in mounts
                 },
                 cap_drop=["ALL"],
                 security_opt=["no-new-privileges:true"],
-                user="65534:65534",
                 pids_limit=lim.pids,
                 mem_limit=f"{lim.memory_mb}m",
                 memswap_limit=f"{lim.memory_mb}m",
@@ -125,21 +122,34 @@ class Sandbox:
                 log_config=docker.types.LogConfig(
                     type="json-file", config={"max-size": "1m", "max-file": "1"}
                 ),
-                environment={"HOME": "/tmp", "LANG": "C.UTF-8", **environment},
-                working_dir="/tmp",
-                labels=_labels(time_limit_s + lim.watchdog_grace_s),
-                use_config_proxy=False,
+            )
+            # /proc read-only (Docker's own read-only /proc paths all lie beneath it): a
+            # process can otherwise write its own code through /proc/self/mem, and an answer
+            # that shares a process with its tests (Go) would patch the test binary.
+            host_config["ReadonlyPaths"] = ["/proc"]
+            container_id = str(
+                api.create_container(
+                    self.image,
+                    ["timeout", "-k", "2", f"{time_limit_s:g}", *command],
+                    detach=True,
+                    user="65534:65534",
+                    environment={"HOME": "/tmp", "LANG": "C.UTF-8", **environment},
+                    working_dir="/tmp",
+                    labels=_labels(time_limit_s + lim.watchdog_grace_s),
+                    host_config=host_config,
+                    use_config_proxy=False,
+                )["Id"]
             )
         except docker.errors.DockerException as exc:
             raise SandboxError(f"cannot create a sandbox container: {exc}") from None
         with self._lock:
-            self._running.add(container.id)
+            self._running.add(container_id)
         try:
-            container.start()
+            api.start(container_id)
         except docker.errors.DockerException as exc:
-            self.remove(container.id)
+            self.remove(container_id)
             raise SandboxError(f"cannot start a sandbox container: {exc}") from None
-        return str(container.id)
+        return container_id
 
     def wait(self, container_id: str, time_limit_s: float) -> ContainerRun:
         """Wait for a container to stop; past its limit plus grace the host kills it."""

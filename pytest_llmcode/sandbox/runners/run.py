@@ -8,8 +8,11 @@ container whose loopback this one shares: the tests import a stand-in `solution`
 that forwards calls to it, or talk HTTP to it. Without them (process mode, used for Go)
 the answer is copied next to the tests.
 
-Writes one JSON report to /report/report.json, a mount only this container has:
+Writes one JSON report to /report/report.json, a file mount only this container has:
 {"nonce", "isolation", "stage", "tests": [{"id", "outcome", "message"}], "output"}.
+The host puts the grading's nonce in that file; it is read and erased before anything else
+runs, and this process is made non-dumpable, so answer code (in process mode, same user,
+same container) can neither read it from a file, an environment nor this process's memory.
 Stages: "compile" (the answer did not build), "integrity" (a Go answer uses what could
 forge a verdict in one process), "timeout" (the run hit the time limit),
 "setup" (the answer's container never answered: infrastructure), "test" (tests ran).
@@ -35,6 +38,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def main() -> None:
+    nonce = take_nonce()
     language, interface, solution_file, limit = sys.argv[1:5]
     ports = sys.argv[5:7]
     deadline = time.monotonic() + float(limit)
@@ -50,10 +54,53 @@ def main() -> None:
         shutil.copyfile(os.path.join("/answer", solution_file), os.path.join(WORK, solution_file))
         report = RUNNERS[language](interface, solution_file, deadline)
         report["isolation"] = "process"
-    report["nonce"] = os.environ.get("LLMCODE_NONCE", "")
+    report["nonce"] = nonce
     report["output"] = report.get("output", "")[-OUTPUT_LIMIT:]
+    kill_strays()
     with open(REPORT, "w", encoding="utf-8") as fh:
         json.dump(report, fh)
+
+
+def kill_strays() -> None:
+    """Kill every other process of this container but PID 1 (`timeout`) before the report is
+    written: whatever answer code started, in any process group or session, could otherwise
+    rewrite the report after this process writes it."""
+    try:
+        os.kill(-1, signal.SIGKILL)
+    except ProcessLookupError:
+        return  # nothing else runs
+    until = time.monotonic() + 5
+    while time.monotonic() < until and _others_alive():
+        time.sleep(0.01)
+
+
+def _others_alive() -> bool:
+    for name in os.listdir("/proc"):
+        if not name.isdigit() or int(name) in (1, os.getpid()):
+            continue
+        try:
+            with open(f"/proc/{name}/stat", encoding="ascii", errors="replace") as fh:
+                state = fh.read().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue
+        if state not in ("Z", "X"):
+            return True
+    return False
+
+
+def take_nonce() -> str:
+    """Make this process non-dumpable (its memory and /proc files are then closed to other
+    processes of the same user), then read the nonce from the report file and erase it."""
+    import ctypes
+
+    pr_set_dumpable = 4
+    if ctypes.CDLL(None, use_errno=True).prctl(pr_set_dumpable, 0, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_DUMPABLE, 0) failed")
+    with open(REPORT, "r+", encoding="ascii") as fh:
+        nonce = fh.read(256).strip()
+        fh.seek(0)
+        fh.truncate()
+    return nonce
 
 
 def run(cmd: list[str], deadline: float, env: dict[str, str] | None = None) -> tuple[int | None, str]:
@@ -141,9 +188,11 @@ def run_isolated(
     language: str, interface: str, solution_file: str, deadline: float, call_port: str,
     control_port: str,
 ) -> dict[str, object]:
-    status = control_status(int(control_port), min(deadline, time.monotonic() + 20))
+    status = control_status(int(control_port), min(deadline, time.monotonic() + 20), deadline)
     if status is None:
         return outcome_report("setup", [], "the answer's container never answered its supervisor port")
+    if status.get("stage") == "building":
+        return outcome_report("timeout", [], "the answer was still being built at the time limit")
     if status.get("stage") == "compile":
         return outcome_report("compile", [], str(status.get("output", "")))
     env = {
@@ -164,7 +213,7 @@ def run_isolated(
         stage, tests, output = run_pytest(deadline, env)
     else:
         stage, tests, output = run_node_tests(deadline, env)
-    final = control_status(int(control_port), time.monotonic() + 2) or {}
+    final = control_status(int(control_port), time.monotonic() + 2, time.monotonic() + 2) or {}
     answer_output = str(final.get("output", "")).strip()
     if answer_output:
         output += "\n--- the answer's own output\n" + answer_output[-OUTPUT_LIMIT // 2:]
@@ -176,16 +225,22 @@ def write_stand_in(name: str, text: str) -> None:
         fh.write(text)
 
 
-def control_status(port: int, until: float) -> dict[str, object] | None:
-    while time.monotonic() < until:
+def control_status(port: int, until: float, reply_until: float) -> dict[str, object] | None:
+    """The answer container's status line. None if its supervisor accepted no connection
+    before `until` (the container did not start: infrastructure); {"stage": "building"} if it
+    accepted (it listens before it builds the answer) but sent nothing before `reply_until`
+    (the answer's build took all the time: the answer's fault)."""
+    accepted = False
+    while time.monotonic() < (reply_until if accepted else until):
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=2) as conn:
+                accepted = True
                 data = conn.makefile("rb").readline(1 << 20)
             status = json.loads(data)
             return status if isinstance(status, dict) else None
         except (OSError, ValueError):
             time.sleep(0.02)
-    return None
+    return {"stage": "building"} if accepted else None
 
 
 def wait_for_port(port: int, until: float) -> bool:
@@ -249,24 +304,86 @@ def run_typescript(interface: str, solution_file: str, deadline: float) -> dict[
 # trustworthy once the answer runs. These constructs are how an answer would take over the
 # process or forge go test's output; no library answer needs them.
 GO_FORBIDDEN = [
-    (re.compile(r"\bfunc\s+init\s*\("), "func init"),
-    (re.compile(r"\bTestMain\b"), "TestMain"),
-    (re.compile(r"\bos\s*\.\s*Exit\b"), "os.Exit"),
-    (re.compile(r'"(testing|os/exec|syscall|unsafe|plugin|runtime/debug|golang.org/x/sys/[^"]*)"'),
+    # An import path is a quoted or a raw (`...`) string.
+    (re.compile(r'["`](testing|flag|os/exec|net/http/cgi|go/build|syscall|unsafe|plugin|runtime/debug'
+                r'|golang.org/x/sys/[^"`]*)["`]'),
      "import of a process-level package"),
     (re.compile(r"go:linkname|go:cgo"), "compiler directive"),
     (re.compile(r"---\s*(PASS|FAIL|SKIP)|===\s*(RUN|PAUSE|CONT)|\\x16|\\u0016|\"Action\""),
      "text that imitates go test output"),
 ]
+# Checked on the code without comments and string literals, so they hold however a package
+# is imported (`import xos "os"`, `import . "os"`): a forged run needs the test binary to
+# exit 0, and these end the process (Exit; `flag` is banned above since ExitOnError exits 0
+# on -help), choose which tests run (os.Args, read by the testing flags), or start a process
+# (as net/http/cgi and go/build can, banned above).
+GO_FORBIDDEN_CODE = [
+    (re.compile(r"\bfunc\s+init\s*\("), "func init"),
+    (re.compile(r"\bTestMain\b"), "TestMain"),
+    (re.compile(r"\bExit\b"), "os.Exit"),
+    (re.compile(r"\bArgs\b"), "os.Args"),
+    (re.compile(r"\bStartProcess\b"), "os.StartProcess"),
+]
+GO_COMMENT_OR_STRING = re.compile(
+    r"//[^\n]*|/\*.*?\*/|\"(?:\\.|[^\"\\\n])*\"|`[^`]*`|'(?:\\.|[^'\\\n])*'", re.S
+)
+# Package-level declarations: `func name(`, `type|var|const name`, and groups `var (...)`.
+GO_DECLARATION = re.compile(r"^(?:func|type|var|const)\s+([A-Za-z_]\w*)", re.M)
+GO_DECLARATION_GROUP = re.compile(r"^(?:type|var|const)\s*\(", re.M)
+GO_NAME_LIST = re.compile(r"\s*([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)")
 
 
-def go_integrity_problems(source: str) -> list[str]:
-    return [what for pattern, what in GO_FORBIDDEN if pattern.search(source)]
+def go_integrity_problems(source: str, test_sources: list[str] | None = None) -> list[str]:
+    code = GO_COMMENT_OR_STRING.sub(" ", source)
+    problems = [what for pattern, what in GO_FORBIDDEN if pattern.search(source)] + [
+        what for pattern, what in GO_FORBIDDEN_CODE if pattern.search(code)
+    ]
+    # The hidden tests share the answer's package: through their package-level names an
+    # answer could rewrite what the tests observe (a fake driver's query log, say). Those
+    # names are hidden, so an answer that uses one was written against the tests.
+    used = set(re.findall(r"[A-Za-z_]\w*", code))
+    names = sorted(used & go_package_names(test_sources or []))
+    if names:
+        problems.append("names declared by the hidden tests (" + ", ".join(names[:5]) + ")")
+    return problems
+
+
+def go_package_names(sources: list[str]) -> set[str]:
+    """Package-level names declared by Go sources (not methods, not the test functions)."""
+    names: set[str] = set()
+    for source in sources:
+        code = GO_COMMENT_OR_STRING.sub(" ", source)
+        names.update(GO_DECLARATION.findall(code))
+        for group in GO_DECLARATION_GROUP.finditer(code):
+            depth, start = 0, group.end()
+            for i in range(group.end(), len(code)):
+                char = code[i]
+                if char in "([{":
+                    depth += 1
+                elif char in ")]}":
+                    if depth == 0:
+                        break
+                    depth -= 1
+                elif char == "\n" and depth == 0:
+                    names.update(_go_names(code[start:i]))
+                    start = i + 1
+    return {n for n in names if n not in ("_", "init", "main") and not re.match(
+        r"(Test|Benchmark|Example|Fuzz)([A-Z_]|$)", n)}
+
+
+def _go_names(line: str) -> list[str]:
+    match = GO_NAME_LIST.match(line)
+    return [n.strip() for n in match.group(1).split(",")] if match and line.strip() else []
 
 
 def run_go(interface: str, solution_file: str, deadline: float) -> dict[str, object]:
+    test_sources = []
+    for name in sorted(os.listdir(WORK)):
+        if name.endswith("_test.go"):
+            with open(os.path.join(WORK, name), encoding="utf-8", errors="replace") as fh:
+                test_sources.append(fh.read())
     with open(os.path.join(WORK, solution_file), encoding="utf-8", errors="replace") as fh:
-        problems = go_integrity_problems(fh.read())
+        problems = go_integrity_problems(fh.read(), test_sources)
     if problems:
         return outcome_report(
             "integrity", [],

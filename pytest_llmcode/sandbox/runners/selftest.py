@@ -46,6 +46,17 @@ def write_denied(path: str) -> tuple[bool, str]:
     return False, f"wrote {path}"
 
 
+def own_memory_unwritable() -> tuple[bool, str]:
+    """/proc/self/mem must not open for writing (a read-only /proc): through it a process
+    rewrites its own code, whatever its language forbids."""
+    try:
+        with open("/proc/self/mem", "r+b"):
+            pass
+    except OSError as exc:
+        return exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM), exc.strerror or str(exc)
+    return False, "opened /proc/self/mem for writing"
+
+
 def no_route(host: str, port: int) -> tuple[bool, str]:
     try:
         socket.create_connection((host, port), timeout=2).close()
@@ -67,6 +78,7 @@ def main() -> None:
         "no capabilities": (int(status_field("CapEff") or "1", 16) == 0, status_field("CapEff")),
         "no new privileges": (status_field("NoNewPrivs") == "1", status_field("NoNewPrivs")),
         "read-only root": write_denied("/opt/llmcode/selftest-write"),
+        "read-only /proc": own_memory_unwritable(),
         "only loopback": (interfaces == ["lo"], ",".join(interfaces)),
         "no route out": no_route("1.1.1.1", 53),
         "pids limit": (pids_max == pids, pids_max),

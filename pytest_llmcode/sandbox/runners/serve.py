@@ -17,7 +17,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import threading
 
 WORK = "/tmp/work"
 LOG = "/tmp/answer.log"
@@ -64,9 +63,15 @@ def shim_command(language: str, interface: str, solution_file: str, port: str) -
 
 
 def serve_control(control: socket.socket, status: dict, process: subprocess.Popen | None) -> None:
+    # One reply at a time, in this thread: an answer that exhausts the container's process
+    # limit (a fork or thread bomb) must not silence its supervisor, or the grading would
+    # end as an infrastructure error instead of the answer's failure.
     while True:
         conn, _ = control.accept()
-        threading.Thread(target=answer, args=(conn, status, process), daemon=True).start()
+        try:
+            answer(conn, status, process)
+        except OSError:
+            pass
 
 
 def answer(conn: socket.socket, status: dict, process: subprocess.Popen | None) -> None:

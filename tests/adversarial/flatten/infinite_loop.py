@@ -1,0 +1,6 @@
+"""Hostile: never return from the call."""
+
+
+def flatten(items):
+    while True:
+        pass

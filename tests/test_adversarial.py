@@ -1,0 +1,307 @@
+"""Hostile answers never pass (the threat model's "Adversarial solutions" list).
+
+Every file under tests/adversarial/<case>/ is an answer to that bundled case that tries to
+win without solving it: exiting early, forging reports or test output, patching the test
+framework, escaping the sandbox, exhausting resources, stealing secrets, injecting terminal
+or CI-log commands. Each is graded by a real Grader in the real sandbox, with a short time
+limit, against the test ids its case's reference answer reports, and must end `failed` or
+`error`, leave no container of this process, write no file on the host outside the grader's
+scratch directory, never show a secret planted in the host environment, and show only
+sanitized text.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import re
+import secrets
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from chat_server import bundled_cases
+from pytest_llmcode.cases import EvalCase
+from pytest_llmcode.confinement import confirm_confined
+from pytest_llmcode.grading import Grade, Grader
+from pytest_llmcode.sandbox import LABEL, Mount, Sandbox, SandboxError, _labels
+
+REPO = Path(__file__).resolve().parent.parent
+ADVERSARIAL = Path(__file__).resolve().parent / "adversarial"
+CASES = {case.name: case for case in bundled_cases()}
+HOSTILE = sorted(p for p in ADVERSARIAL.glob("*/*") if p.is_file() and p.parent.name in CASES)
+# Answers graded with isolation="process" (the answer in the test container, as for Go).
+PROCESS_MODE = ADVERSARIAL / "process_mode"
+
+# Short limits so that answers which hang cost seconds; TypeScript is compiled in the
+# answer's container before the first call, which takes several seconds on its own.
+TIME_LIMITS = {"python": 8.0, "javascript": 8.0, "typescript": 30.0, "go": 10.0}
+
+# Text that must reach the grade: proof that the attack really ran and that what it tried
+# to show (its loot, its injected commands) travelled as far as the grade, neutralised.
+EVIDENCE = {
+    "flatten/dumps_environment.py": "HOME=/tmp",
+    "flatten/injects_terminal_and_ci_commands.py": "[ci-command] error",
+    "flatten/outbound_connections.py": "metadata:",
+    "flatten/escalates_privileges.py": "setuid(0):",
+    "flatten/probes_docker_socket.py": "docker.sock",
+    "flatten/reads_hidden_tests_for_expected_values.py": "hidden tests not found",
+    "flatten/fills_tmp_and_root.py": "/tmp:",
+    "race_fix/dumps_environment.js": "HOME",
+    "race_fix/injects_terminal_and_ci_commands.js": "[ci-command] error",
+    "go_review/dumps_environment.go": "HOME=/tmp",
+    "go_review/injects_terminal_and_ci_commands.go": "[ci-command] error",
+    "go_review/init_os_exit.go": "func init",
+    "go_review/forged_pass_lines_literal.go": "imitates go test output",
+    "go_review/aliased_os_exit_after_forged_pass.go": "os.Exit",
+    "go_review/dot_import_os_exit.go": "os.Exit",
+    "go_review/flag_help_exits_0.go": "process-level package",
+    "go_review/os_args_runs_no_tests.go": "os.Args",
+    "go_review/starts_process_that_outlives_the_tests.go": "os.StartProcess",
+    "go_review/cgi_handler_starts_process_that_outlives_the_tests.go": "process-level package",
+    "go_review/raw_string_import_syscall_exit_group.go": "process-level package",
+    "go_review/tampers_with_the_tests_query_log.go": "names declared by the hidden tests",
+    "go_review/patches_own_code_through_proc_self_mem.go": "read-only file system",
+}
+# Answers that exhaust their own container must still be blamed on the answer (`failed`):
+# an `error` means infrastructure, and errors are left out of a model's pass rate.
+BLAMED_ON_THE_ANSWER = {"flatten/fork_bomb.py", "flatten/thread_bomb.py", "flatten/allocates_8gb.py"}
+
+# Files hostile answers try to plant; any new one on the host is a breach wherever it is.
+PLANTED = re.compile(
+    r"pwned|^(conftest\.py|pytest\.ini|tox\.ini|setup\.cfg|sitecustomize\.py|usercustomize\.py"
+    r"|.*\.pth|package\.json|tsconfig\.json|\.npmrc|report\.json)$"
+)
+CI_COMMAND_LINE = re.compile(r"^\s*(::|##\[|##vso\[)", re.M)
+
+
+@pytest.fixture(scope="module")
+def scratch() -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix="llmcode-adv-") as path:
+        yield Path(path)
+
+
+@pytest.fixture(scope="module")
+def grader(sandbox_image: str, scratch: Path) -> Iterator[Grader]:
+    sandbox = Sandbox(sandbox_image)
+    yield Grader(sandbox, scratch)
+    sandbox.close()
+
+
+@pytest.fixture(scope="module")
+def expected_ids(grader: Grader) -> dict[str, frozenset[str]]:
+    """The test ids of each case, from its reference answer graded once (full time limit)."""
+
+    class Ids(dict[str, frozenset[str]]):
+        def __missing__(self, name: str) -> frozenset[str]:
+            case = CASES[name]
+            grade = grader.grade(case, case.reference_file.read_text(), None)
+            assert grade.verdict == "passed", f"reference of {name}: {grade.message}\n{grade.output}"
+            self[name] = frozenset(t.id for t in grade.tests)
+            return self[name]
+
+    return Ids()
+
+
+def test_every_case_has_hostile_answers() -> None:
+    by_case = {p.parent.name for p in HOSTILE}
+    assert by_case == set(CASES), "every bundled case gets hostile answers"
+    assert {p.name for p in ADVERSARIAL.iterdir()} == set(CASES) | {PROCESS_MODE.name}
+    assert len(HOSTILE) >= 30
+    for path in HOSTILE:
+        assert path.suffix == Path(CASES[path.parent.name].solution_file).suffix, path
+    assert set(EVIDENCE) <= {f"{p.parent.name}/{p.name}" for p in HOSTILE}
+
+
+@pytest.mark.parametrize("answer", HOSTILE, ids=[f"{p.parent.name}/{p.stem}" for p in HOSTILE])
+def test_hostile_answer_never_passes(
+    grader: Grader,
+    scratch: Path,
+    expected_ids: dict[str, frozenset[str]],
+    answer: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    record_property: Any,
+) -> None:
+    case = CASES[answer.parent.name]
+    expected = expected_ids[case.name]
+    short = dataclasses.replace(case, timeout_s=TIME_LIMITS[case.language])
+    secret = "llmcode-secret-" + secrets.token_hex(16)
+    for name in ("LLMCODE_TEST_SECRET", "OPENAI_API_KEY", "GLOBAL_API_KEY"):
+        monkeypatch.setenv(name, secret)
+    before = _host_state(case)
+
+    grade = grader.grade(short, answer.read_text(encoding="utf-8"), expected)
+
+    record_property("verdict", grade.verdict)
+    record_property("message", grade.message)
+    record_property("stage", grade.stage)
+    record_property("duration_s", round(grade.duration_s, 1))
+    text = _shown(grade)
+    assert grade.verdict in ("failed", "error"), f"{grade.verdict}: {grade.message}\n{grade.output}"
+    assert _own_containers() == [], "a container of this grading was left behind"
+    assert list(scratch.iterdir()) == [], "the grading left files in its scratch directory"
+    after = _host_state(case)
+    assert after["tests"] == before["tests"], "the hidden tests or the reference changed on the host"
+    assert after["planted"] - before["planted"] == set(), "the answer planted a file on the host"
+    assert _foreign(after["tmp"] - before["tmp"]) == set(), "a container wrote into the host's /tmp"
+    assert secret not in text, "a secret of the host environment reached the grade"
+    assert "\x1b" not in text and "\x9b" not in text, "terminal escapes reached the grade"
+    assert not CI_COMMAND_LINE.search(text), "a CI workflow command reached the grade"
+    key = f"{answer.parent.name}/{answer.name}"
+    if key in EVIDENCE:
+        assert EVIDENCE[key] in text, f"the attack did not run as intended: {grade.message}\n{grade.output}"
+    if key in BLAMED_ON_THE_ANSWER:
+        assert grade.verdict == "failed", grade.message
+
+
+def test_no_process_outlives_the_tests_to_rewrite_the_report(
+    sandbox_image: str, scratch: Path, expected_ids: dict[str, frozenset[str]]
+) -> None:
+    """In process mode (the answer in the test container, as Go answers are) an answer starts
+    a process in a new session that waits for the runner's real report, nonce included, and
+    flips its failures to passes: the runner kills every other process before it writes."""
+    case = dataclasses.replace(CASES["flatten"], timeout_s=TIME_LIMITS["python"])
+    sandbox = Sandbox(sandbox_image)
+    before = _host_state(case)
+    try:
+        grader = Grader(sandbox, scratch, isolation="process")
+        answer = (PROCESS_MODE / "escaped_process_rewrites_report.py").read_text()
+        grade = grader.grade(case, answer, expected_ids["flatten"])
+    finally:
+        sandbox.close()
+    assert grade.isolation == "process"
+    assert grade.verdict == "failed", grade.message
+    assert "did not pass" in grade.message
+    assert _own_containers() == []
+    assert _foreign(_host_state(case)["tmp"] - before["tmp"]) == set()
+
+
+def test_go_integrity_scan_spares_words_in_comments_and_strings(
+    grader: Grader, expected_ids: dict[str, frozenset[str]]
+) -> None:
+    """The Go scan looks for identifiers in code: a correct answer that only mentions Exit,
+    os.Args, StartProcess or a hidden helper's name in comments and strings still passes."""
+    case = CASES["go_review"]
+    reference = case.reference_file.read_text()
+    benign = reference.replace(
+        "// Connection-pool settings applied by NewStore.",
+        "// Exit early, os.Args, StartProcess and llmtRegistry are only words in a comment.\n"
+        'var _ = "os.Exit(0) flag.ExitOnError os.Args os.StartProcess llmtRegistry"\n\n'
+        "// Connection-pool settings applied by NewStore.",
+    )
+    grade = grader.grade(case, benign, expected_ids[case.name])
+    assert grade.verdict == "passed", grade.message + "\n" + grade.output
+
+
+class UnconfinedSandbox(Sandbox):
+    """A misconfigured sandbox: root, Docker's default capabilities plus SYS_ADMIN, a bridge
+    network, a writable root, no process or memory limit, a host variable passed in."""
+
+    def start(
+        self,
+        command: list[str],
+        mounts: list[Mount],
+        environment: dict[str, str],
+        time_limit_s: float,
+        network_of: str | None = None,
+    ) -> str:
+        container = self.client.containers.create(
+            self.image,
+            ["timeout", "-k", "2", f"{time_limit_s:g}", *command],
+            detach=True,
+            network_mode="bridge",
+            user="0:0",
+            cap_add=["SYS_ADMIN"],
+            volumes={m.host_path: {"bind": m.container_path, "mode": "rw"} for m in mounts},
+            environment={**environment, "LLMCODE_TEST_SECRET": "leaked"},
+            labels=_labels(time_limit_s + self.limits.watchdog_grace_s),
+        )
+        with self._lock:
+            self._running.add(container.id)
+        container.start()
+        return str(container.id)
+
+
+def test_confinement_self_test_refuses_an_unconfined_container(sandbox_image: str, scratch: Path) -> None:
+    sandbox = UnconfinedSandbox(sandbox_image)
+    try:
+        with pytest.raises(SandboxError, match="not confined, refusing to grade") as refused:
+            confirm_confined(sandbox, scratch)
+    finally:
+        sandbox.close()
+    message = str(refused.value)
+    for check in ("non-root user", "no capabilities", "no new privileges", "read-only root",
+                  "read-only /proc", "only loopback", "pids limit", "memory limit",
+                  "minimal environment"):
+        assert check in message, f"{check} not reported: {message}"
+    assert _own_containers() == []
+    assert list(scratch.iterdir()) == []
+
+
+def test_confinement_self_test_passes_the_real_sandbox(sandbox_image: str, scratch: Path) -> None:
+    sandbox = Sandbox(sandbox_image)
+    try:
+        confirm_confined(sandbox, scratch)
+    finally:
+        sandbox.close()
+    assert _own_containers() == []
+
+
+# ---- helpers ------------------------------------------------------------------------------
+
+
+def _shown(grade: Grade) -> str:
+    """Everything of a grade that reaches a user: message, output, every test's id and text."""
+    parts = [grade.message, grade.output, grade.stage, *grade.missing]
+    for test in grade.tests:
+        parts += [test.id, test.outcome, test.message]
+    return "\n".join(parts)
+
+
+def _own_containers(settle_s: float = 15.0) -> list[str]:
+    """Containers of this process still present once removals in progress have finished (the
+    engine's auto-remove and the grader's forced remove race, so one may still be going)."""
+    import docker
+
+    client = docker.from_env()
+    try:
+        deadline = time.monotonic() + settle_s
+        while True:
+            found = client.api.containers(all=True, filters={"label": [LABEL, f"{LABEL}.pid={os.getpid()}"]})
+            if not found or time.monotonic() > deadline:
+                return [f"{c['Id'][:12]} {c.get('State')} {c.get('Status')}" for c in found]
+            time.sleep(0.2)
+    finally:
+        client.close()
+
+
+def _foreign(new_in_tmp: set[str]) -> set[str]:
+    """New top-level entries of /tmp that this test's user did not create: written by a
+    container's user (nobody), or named like what hostile answers plant. Other processes of
+    this user (other test runs, pytest itself) create entries there all the time."""
+    foreign = set()
+    for name in new_in_tmp:
+        try:
+            owner = os.lstat(f"/tmp/{name}").st_uid
+        except OSError:
+            continue
+        if owner != os.getuid() or PLANTED.search(name):
+            foreign.add(name)
+    return foreign
+
+
+def _host_state(case: EvalCase) -> dict[str, Any]:
+    planted = set()
+    for root, dirs, files in os.walk(REPO):
+        dirs[:] = [d for d in dirs if d not in (".git", "__pycache__", ".pytest_cache", ".mypy_cache")]
+        planted |= {os.path.join(root, n) for n in files + dirs if PLANTED.search(n)}
+    tmp = set(os.listdir("/tmp"))
+    planted |= {f"/tmp/{n}" for n in tmp if PLANTED.search(n)}
+    digest = hashlib.sha256()
+    for path in sorted([*case.tests_dir.rglob("*"), case.reference_file]):
+        digest.update(str(path).encode() + b"\0" + (path.read_bytes() if path.is_file() else b"dir"))
+    return {"planted": planted, "tmp": tmp, "tests": digest.hexdigest()}
