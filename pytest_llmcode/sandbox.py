@@ -12,6 +12,7 @@ import socket
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -163,6 +164,33 @@ class Sandbox:
             raise SandboxError(f"sandbox container failed: {exc}") from None
         finally:
             self.remove(container_id)
+
+    def wait_for_file(self, container_id: str, path: Path, time_limit_s: float) -> ContainerRun:
+        """Wait until the container writes `path` (then it is done, whether or not it has
+        exited yet), or stops without it; past the limit plus grace the host kills it."""
+        import docker
+
+        started = time.monotonic()
+        deadline = started + time_limit_s + self.limits.watchdog_grace_s
+        next_check = started + 0.5
+        while time.monotonic() < deadline:
+            if path.exists():
+                return ContainerRun(None, False, time.monotonic() - started)
+            if time.monotonic() >= next_check:
+                next_check = time.monotonic() + 0.5
+                try:
+                    state = self.client.api.inspect_container(container_id)["State"]
+                except docker.errors.NotFound:
+                    state = {"Running": False, "ExitCode": None}
+                except docker.errors.DockerException as exc:
+                    raise SandboxError(f"cannot follow a sandbox container: {exc}") from None
+                if not state.get("Running"):
+                    exited = path.exists()  # written just before it stopped
+                    code = None if exited else state.get("ExitCode")
+                    return ContainerRun(code, False, time.monotonic() - started)
+            time.sleep(0.005)
+        self.remove(container_id)
+        return ContainerRun(None, True, time.monotonic() - started)
 
     def remove(self, container_id: str) -> None:
         if self._client is not None:

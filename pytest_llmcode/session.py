@@ -45,6 +45,7 @@ class LLMCodeSession:
         self.rows: list[Row] = []
         self.pipeline: Pipeline | None = None
         self.sandbox: Sandbox | None = None
+        self.grader: Grader | None = None
         self.scratch: Path | None = None
         self.started = datetime.now(timezone.utc)
         self.interrupted = False
@@ -101,7 +102,8 @@ class LLMCodeSession:
             sweep(self.sandbox.client)
             self.sandbox.check_image()
             confirm_confined(self.sandbox, self.scratch)
-            grader = Grader(self.sandbox, self.scratch)
+            grader = Grader(self.sandbox, self.scratch, spares=self.settings.grading_workers)
+            self.grader = grader
         except SandboxError as exc:
             unavailable = f"cannot grade: {exc}"
         s = self.settings
@@ -160,6 +162,8 @@ class LLMCodeSession:
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if self.pipeline is not None:
             self.pipeline.close()
+        if self.grader is not None:
+            self.grader.close()
         if self.sandbox is not None:
             self.sandbox.close()
         if self.scratch is not None:

@@ -1,18 +1,19 @@
 """Grading runner, run inside the test container (trusted code, image-baked).
 
-Usage: run.py LANGUAGE INTERFACE SOLUTION_FILE TIME_LIMIT_S [CALL_PORT CONTROL_PORT]
+Usage: run.py IDLE_S [WARM_LANGUAGE]
 
-Copies the hidden tests (/case) into a private working directory and runs the language's
-own test runner there. With the two ports (isolated grading) the answer runs in another
-container whose loopback this one shares: the tests import a stand-in `solution` module
-that forwards calls to it, or talk HTTP to it. Without them (process mode, used for Go)
-the answer is copied next to the tests.
+Started ahead of need; waits for /job/job.json (language, interface, solution_file, limit,
+nonce, ports), copies the hidden tests (/job/case) into a private working directory and
+runs the language's own test runner there. With ports (isolated grading) the answer runs in
+another container whose loopback this one shares: the tests import a stand-in `solution`
+module that forwards calls to it, or talk HTTP to it. Without them (process mode, used for
+Go) the answer (/answer) is copied next to the tests.
 
 Writes one JSON report to /report/report.json, a mount only this container has:
-{"nonce", "isolation", "stage", "tests": [{"id", "outcome", "message"}], "output"}.
-Stages: "compile" (the answer did not build), "integrity" (a Go answer uses what could
-forge a verdict in one process), "timeout" (the run hit the time limit),
-"setup" (the answer's container never answered: infrastructure), "test" (tests ran).
+{"nonce", "isolation", "stage", "tests": [{"id", "outcome", "message"}], "output",
+"timings"}. Stages: "compile" (the answer did not build), "integrity" (a Go answer uses what
+could forge a verdict in one process), "timeout" (the run hit the time limit), "setup" (the
+answer's container never answered: infrastructure), "test" (tests ran).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ import subprocess
 import sys
 import time
 
+from jobs import compile_typescript, wait_for_job
+
 WORK = "/tmp/work"
 RESULTS = "/tmp/results"
 REPORT = "/report/report.json"
@@ -35,25 +38,34 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def main() -> None:
-    language, interface, solution_file, limit = sys.argv[1:5]
-    ports = sys.argv[5:7]
-    deadline = time.monotonic() + float(limit)
+    idle_s = float(sys.argv[1])
+    if sys.argv[2:] == ["python"]:
+        import pytest  # noqa: F401  (a warm interpreter: pytest is imported while idle)
+    job = wait_for_job("/job/job.json", idle_s)
+    deadline = time.monotonic() + float(job["limit"])
+    language, interface, solution_file = job["language"], job["interface"], job["solution_file"]
     os.makedirs(WORK)
     os.makedirs(RESULTS)
-    for name in sorted(os.listdir("/case")):
-        shutil.copyfile(os.path.join("/case", name), os.path.join(WORK, name))
+    case_dir = "/job/case"
+    for name in sorted(os.listdir(case_dir)):
+        shutil.copyfile(os.path.join(case_dir, name), os.path.join(WORK, name))
 
-    if ports:
-        report = run_isolated(language, interface, solution_file, deadline, *ports)
+    started = time.monotonic()
+    if job.get("ports"):
+        report = run_isolated(language, interface, solution_file, deadline, *job["ports"])
         report["isolation"] = "container"
     else:
         shutil.copyfile(os.path.join("/answer", solution_file), os.path.join(WORK, solution_file))
         report = RUNNERS[language](interface, solution_file, deadline)
         report["isolation"] = "process"
-    report["nonce"] = os.environ.get("LLMCODE_NONCE", "")
+    timings = report.setdefault("timings", {})
+    timings["test_s"] = round(time.monotonic() - started - timings.get("compile_s", 0.0), 4)
+    report["nonce"] = job.get("nonce", "")
     report["output"] = report.get("output", "")[-OUTPUT_LIMIT:]
-    with open(REPORT, "w", encoding="utf-8") as fh:
+    # Atomically: the host reads the report the moment it appears.
+    with open(REPORT + ".partial", "w", encoding="utf-8") as fh:
         json.dump(report, fh)
+    os.rename(REPORT + ".partial", REPORT)
 
 
 def run(cmd: list[str], deadline: float, env: dict[str, str] | None = None) -> tuple[int | None, str]:
@@ -104,18 +116,55 @@ def read_jsonl(path: str) -> list[dict[str, str]]:
 
 
 def run_python(interface: str, solution_file: str, deadline: float) -> dict[str, object]:
-    return outcome_report(*run_pytest(deadline, {"PYTHONPATH": HERE}))
+    return outcome_report(*run_pytest(deadline, {}))
 
 
 def run_pytest(deadline: float, env: dict[str, str]) -> tuple[str, list[dict[str, str]], str]:
+    """pytest in a forked child of this (possibly warm) interpreter, in its own session."""
+    import pytest
+
     results = os.path.join(RESULTS, "pytest.jsonl")
-    code, output = run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "pytest_reporter",
-         "--rootdir", WORK, WORK],
-        deadline,
-        {**env, "LLMCODE_RESULTS": results},
-    )
-    return ("timeout" if code is None else "test"), read_jsonl(results), output
+    output = os.path.join(RESULTS, "pytest.out")
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setsid()
+            out = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.dup2(out, 1)
+            os.dup2(out, 2)
+            os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+            os.environ.update(env, LLMCODE_RESULTS=results)
+            os.chdir(WORK)
+            code = pytest.main(["-q", "-p", "no:cacheprovider", "-p", "pytest_reporter",
+                                "--rootdir", WORK, WORK])
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(int(code))
+        finally:
+            os._exit(70)
+    finished = wait_child(pid, deadline)
+    _kill_group(pid)
+    return ("test" if finished else "timeout"), read_jsonl(results), tail(output)
+
+
+def wait_child(pid: int, deadline: float) -> bool:
+    while time.monotonic() < deadline:
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return True
+        time.sleep(0.005)
+    os.killpg(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    return False
+
+
+def tail(path: str) -> str:
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(0, os.SEEK_END)
+            fh.seek(max(fh.tell() - OUTPUT_LIMIT, 0))
+            return fh.read().decode("utf-8", "replace")
+    except OSError:
+        return ""
 
 
 def run_node_tests(deadline: float, env: dict[str, str] | None = None) -> tuple[str, list[dict[str, str]], str]:
@@ -144,12 +193,13 @@ def run_isolated(
     status = control_status(int(control_port), min(deadline, time.monotonic() + 20))
     if status is None:
         return outcome_report("setup", [], "the answer's container never answered its supervisor port")
-    if status.get("stage") == "compile":
-        return outcome_report("compile", [], str(status.get("output", "")))
+    timings = {"compile_s": float(status.get("compile_s") or 0.0)}
+    if status.get("stage") in ("compile", "timeout"):
+        return {**outcome_report(str(status["stage"]), [], str(status.get("output", ""))),
+                "timings": timings}
     env = {
         "LLMCODE_CALL_PORT": call_port,
         "LLMCODE_DEADLINE": str(time.time() + deadline - time.monotonic()),
-        "PYTHONPATH": HERE,
     }
     if interface == "http":
         wait_for_port(int(call_port), min(deadline, time.monotonic() + 10))
@@ -168,7 +218,7 @@ def run_isolated(
     answer_output = str(final.get("output", "")).strip()
     if answer_output:
         output += "\n--- the answer's own output\n" + answer_output[-OUTPUT_LIMIT // 2:]
-    return outcome_report(stage, tests, output)
+    return {**outcome_report(stage, tests, output), "timings": timings}
 
 
 def write_stand_in(name: str, text: str) -> None:
@@ -232,17 +282,14 @@ def _wait_for_port(port: int, server: subprocess.Popen[bytes], until: float) -> 
 
 
 def run_typescript(interface: str, solution_file: str, deadline: float) -> dict[str, object]:
-    code, output = run(
-        ["tsc", "--strict", "--noEmitOnError", "--target", "es2020", "--module", "commonjs",
-         "--outDir", WORK, solution_file],
-        deadline,
-    )
-    if code is None:
-        return outcome_report("timeout", [], output)
+    started = time.monotonic()
+    code, output = compile_typescript(WORK, solution_file, deadline)
+    timings = {"compile_s": round(time.monotonic() - started, 4)}
     if code != 0:
-        return outcome_report("compile", [], output)
+        stage = "timeout" if code is None else "compile"
+        return {**outcome_report(stage, [], output), "timings": timings}
     stage, tests, test_output = run_node_tests(deadline)
-    return outcome_report(stage, tests, output + test_output)
+    return {**outcome_report(stage, tests, output + test_output), "timings": timings}
 
 
 # Go's package tests share a process with the answer, so nothing in that process is
