@@ -13,10 +13,11 @@ import shutil
 import stat
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .cases import EvalCase
+from .quality import Quality, read_quality
 from .sandbox import Mount, Sandbox, SandboxError
 from .sanitize import sanitize
 
@@ -40,6 +41,7 @@ class Grade:
     output: str = ""
     duration_s: float = 0.0
     missing: tuple[str, ...] = field(default=())
+    quality: Quality | None = None  # the sandbox's static measure of the answer
 
     @property
     def failed_tests(self) -> list[TestResult]:
@@ -94,7 +96,10 @@ class Grader:
                     "by the memory limit or the engine",
                     duration_s=duration,
                 )
-            return verdict(report, nonce, expected_ids, case, duration)
+            grade = verdict(report, nonce, expected_ids, case, duration)
+            if report.get("nonce") == nonce:
+                grade = replace(grade, quality=read_quality(report.get("quality")))
+            return grade
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
 
