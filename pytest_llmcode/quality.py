@@ -23,11 +23,23 @@ class Quality:
     public: int = 0
     documented: int = 0
     tools: tuple[str, ...] = ()
+    undocumented: tuple[str, ...] = ()
     error: str | None = None  # why it was not measured
 
     @property
     def measured(self) -> bool:
         return self.quality is not None and self.documentation is not None
+
+    def summary(self, limit: int = 1000) -> str | None:
+        """What cost points, in one line for a report: the first findings and the public
+        definitions without a doc comment."""
+        if not self.measured:
+            return self.error
+        parts = list(self.findings[:5])
+        if self.undocumented:
+            parts.append("no doc comment: " + ", ".join(self.undocumented))
+        text = "; ".join(parts)
+        return text[:limit] or None
 
 
 def read_quality(raw: object) -> Quality:
@@ -45,6 +57,7 @@ def read_quality(raw: object) -> Quality:
     details = details if isinstance(details, dict) else {}
     findings = details.get("findings")
     tools = details.get("tools")
+    undocumented = details.get("undocumented")
     return Quality(
         quality,
         documentation,
@@ -54,6 +67,8 @@ def read_quality(raw: object) -> Quality:
         _count(details.get("public")),
         _count(details.get("documented")),
         tuple(sanitize(str(t), 100) for t in tools[:10]) if isinstance(tools, list) else (),
+        tuple(sanitize(str(n), 100) for n in undocumented[:MAX_FINDINGS])
+        if isinstance(undocumented, list) else (),
     )
 
 

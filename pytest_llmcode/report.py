@@ -45,6 +45,7 @@ class Row:
     edge_total: int = 0
     quality_source: str | None = None
     quality_findings: int | None = None
+    quality_notes: str | None = None
     score_note: str | None = None
     judge_prompt_tokens: int = 0
     judge_completion_tokens: int = 0
@@ -83,6 +84,7 @@ class Row:
             edge_total=score.edge_total if score else 0,
             quality_source=score.quality_source if score else None,
             quality_findings=quality.finding_count if quality and quality.measured else None,
+            quality_notes=quality.summary() if quality else None,
             score_note=(score.note or None) if score else None,
             judge_prompt_tokens=judgement.prompt_tokens if judgement else 0,
             judge_completion_tokens=judgement.completion_tokens if judgement else 0,

@@ -15,21 +15,21 @@ from typing import Any
 import pytest
 
 from . import __version__
+from . import summary as run_summary
+from .baseline import Baseline, BaselineError, load_baseline
 from .cases import MANIFEST_NAME
 from .catalog import Catalog, CatalogError, Model
 from .client import ChatClient, ClientSettings
+from .gates import exit_status, resolve_gates
 from .grading import Grader
 from .items import CaseFile, LLMCodeItem
+from .judge import Judge
+from .markdown import write_markdown
 from .options import Settings
 from .outcome import Outcome
 from .pipeline import GenerationSettings, Job, Pipeline
 from .report import Row, write_json
 from .sandbox import Sandbox, SandboxError, sweep
-from . import summary as run_summary
-from .baseline import Baseline, BaselineError, load_baseline
-from .gates import exit_status, resolve_gates
-from .judge import Judge
-from .markdown import write_markdown
 from .scoring import Scorer
 
 
@@ -92,6 +92,9 @@ class LLMCodeSession:
                 f"llmcode: no price known for {', '.join(unpriced)}: cost reported as unknown "
                 "(add one with the ini option llm_prices = MODEL=USD_PER_M or --llm-catalog)"
             )
+        gates = ", ".join(g.name for g in self.gate_settings.gates())
+        if gates:
+            lines.append(f"llmcode: gates {gates} decide the exit status of the answers")
         if self.judge_model is not None:
             lines.append(f"llmcode: judge {self.judge_model.id} rates code quality and "
                          "documentation (its cost is reported separately)")

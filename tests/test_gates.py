@@ -31,6 +31,7 @@ def test_gates_that_hold_let_failed_answers_pass_the_run(
     result.assert_outcomes(passed=1, failed=1)
     assert result.ret == pytest.ExitCode.OK
     result.stdout.fnmatch_lines([
+        "llmcode: gates min-pass-rate, min-score decide the exit status of the answers",
         "llmcode gate passed: min-pass-rate mixed: measured 0.500, required >= 0.400",
         "llmcode gate passed: min-score mixed: measured *, required >= 1.00",
         "llmcode gates: all 2 passed; failed answers alone do not fail the run while gates are set",

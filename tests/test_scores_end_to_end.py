@@ -45,6 +45,8 @@ def test_better_answers_score_higher_and_weights_are_exact(
     assert wrong["core_passed"] < wrong["core_total"]
     assert wrong["code_quality"] < 10 and wrong["documentation"] == 0
     assert wrong["quality_findings"] >= 1
+    assert "mypy" in wrong["quality_notes"] and "no doc comment: flatten" in wrong["quality_notes"]
+    assert good["quality_notes"] is None
     for row in rows.values():
         assert row["quality_source"] == "static"
         assert row["correctness"] == pytest.approx(10 * row["core_passed"] / row["core_total"], abs=1e-4)

@@ -117,3 +117,12 @@ def test_sandbox_text_is_sanitized_and_bounded() -> None:
     assert len(quality.findings) == 20
     assert all("\x1b" not in f and len(f) <= 310 and not f.startswith("::") for f in quality.findings)
     assert quality.finding_count == 1_000_000 and quality.tools == ()
+
+
+def test_quality_summary_says_what_cost_points() -> None:
+    quality = read_quality({"quality": 8, "documentation": 5, "details": {
+        "findings": ["pyflakes: x.py:1:1: 'os' imported but unused"],
+        "undocumented": ["flatten", "Box.open"]}})
+    assert quality.summary() == ("pyflakes: x.py:1:1: 'os' imported but unused; "
+                                 "no doc comment: flatten, Box.open")
+    assert read_quality({"error": "timed out"}).summary() == "timed out"
