@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 from .cases import EvalCase
@@ -18,7 +18,7 @@ from .client import ApiError, ChatClient, Completion
 from .extract import extract_code
 from .grading import Grade, Grader
 from .outcome import ERROR, FAILED, PASSED, SKIPPED, Outcome
-from .scoring import Scorer
+from .scoring import ItemScore, Scorer
 
 
 @dataclass(frozen=True)
@@ -237,22 +237,22 @@ class Pipeline:
         if self._on_outcome is not None:
             self._on_outcome(outcome)
 
-
     def _judge_then_finish(self, future: Future[Outcome], outcome: Outcome) -> None:
-        try:
-            scored = self._score(outcome, use_judge=True)
-        except Exception:  # noqa: BLE001 - a bug must not hang the item
-            scored = self._score(outcome, use_judge=False)
-        self._finish(future, scored, scored=True)
+        self._finish(future, self._score(outcome, use_judge=True), scored=True)
 
     def _score(self, outcome: Outcome, use_judge: bool) -> Outcome:
+        """The outcome with its score; unscored rather than hanging the item on a bug."""
         assert self._scorer is not None
         case = self._cases.get(outcome.case)
         if case is None:
             return outcome
         suite = self._suites.get(case.name)
         ids = suite.result().ids if suite is not None and suite.done() else None
-        return self._scorer.attach(outcome, case, ids, use_judge)
+        try:
+            return self._scorer.attach(outcome, case, ids, use_judge)
+        except Exception as exc:  # noqa: BLE001
+            note = f"not scored: scoring crashed: {exc!r}"
+            return replace(outcome, score=ItemScore(None, None, None, None, None, note=note))
 
 
 def _outcome(

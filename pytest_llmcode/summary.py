@@ -118,8 +118,8 @@ def notes(summary: RunSummary) -> list[str]:
                        f"{s.repeated_cases} repeated cases disagree across samples: {cases}")
         unscored = s.passed + s.failed - s.scored
         if unscored > 0:
-            out.append(f"score {s.model}: {unscored} graded item(s) not scored (a quality "
-                       "measure is missing; see score_note in the JSON report)")
+            out.append(f"score {s.model}: {unscored} graded item(s) not scored (a measure is "
+                       "missing; see score_note in the JSON report)")
     judge = summary.judge
     if judge is not None:
         cost = "unknown" if judge.cost_usd is None else f"{judge.cost_usd:.6f}"

@@ -3,6 +3,7 @@
 Usage: quality.py LANGUAGE PATH_TO_ANSWER_FILE
 
 Prints one JSON object: {"quality": 0..10, "documentation": 0..10, "details": {...}}.
+run.py calls measure_quality(), which runs this script with a time limit.
 
 The answer is never executed: only parsers, linters, type checkers and compilers look at
 it. Quality is 10 minus one point per finding of the language's own tools (floored at 0);
@@ -27,12 +28,42 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from typing import Any, NamedTuple
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCRATCH = "/tmp/quality"
 TOOL_LIMIT_S = 25.0
+QUALITY_LIMIT_S = 30.0
 MAX_LISTED = 20
+
+
+def measure_quality(language: str, path: str, deadline: float) -> object:
+    """This script's JSON, or {"error": ...}. It may use what is left of the grading time
+    limit (`deadline`, monotonic) plus the few seconds before the container's own timeout
+    stops everything, at most QUALITY_LIMIT_S."""
+    until = min(time.monotonic() + QUALITY_LIMIT_S, deadline + 4)
+    proc = subprocess.Popen(
+        [sys.executable, os.path.abspath(__file__), language, path], cwd="/tmp",
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        out, _ = proc.communicate(timeout=max(until - time.monotonic(), 0.1))
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        return {"error": "the quality measure ran out of time"}
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    text = out.decode("utf-8", "replace")
+    try:
+        return json.loads(text.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return {"error": f"the quality measure failed (exit {proc.returncode}): {text[-500:]}"}
 
 
 class Measured(NamedTuple):

@@ -24,7 +24,6 @@ WORK = "/tmp/work"
 RESULTS = "/tmp/results"
 REPORT = "/report/report.json"
 OUTPUT_LIMIT = 16_000
-QUALITY_LIMIT_S = 30.0
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -38,27 +37,14 @@ def main() -> None:
     shutil.copyfile(os.path.join("/answer", solution_file), os.path.join(WORK, solution_file))
 
     report = RUNNERS[language](interface, solution_file, deadline)
-    # -- issue 4: static quality measure of the answer (the read-only original, which the
-    # tests cannot have touched); the logic lives in quality.py.
+    # -- static quality measure (quality.py) of the read-only original answer, which the
+    # tests cannot have touched
+    from quality import measure_quality
     report["quality"] = measure_quality(language, os.path.join("/answer", solution_file), deadline)
-    # -- end issue 4
     report["nonce"] = os.environ.get("LLMCODE_NONCE", "")
     report["output"] = report.get("output", "")[-OUTPUT_LIMIT:]
     with open(REPORT, "w", encoding="utf-8") as fh:
         json.dump(report, fh)
-
-
-def measure_quality(language: str, path: str, deadline: float) -> object:
-    """quality.py's JSON, or {"error": ...}: it may use what is left of the time limit and
-    the few seconds before the container's own timeout, at most QUALITY_LIMIT_S."""
-    until = min(time.monotonic() + QUALITY_LIMIT_S, deadline + 4)
-    code, output = run([sys.executable, os.path.join(HERE, "quality.py"), language, path], until)
-    if code is None:
-        return {"error": "the quality measure ran out of time"}
-    try:
-        return json.loads(output.strip().splitlines()[-1])
-    except (ValueError, IndexError):
-        return {"error": f"the quality measure failed (exit {code}): {output[-500:]}"}
 
 
 def run(cmd: list[str], deadline: float, env: dict[str, str] | None = None) -> tuple[int | None, str]:
