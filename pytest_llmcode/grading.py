@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .cases import EvalCase
 from .pool import CALL_PORT, CONTROL_PORT, Slot, WarmPool
+from .quality import Quality, read_quality
 from .sandbox import Sandbox, SandboxError
 from .sanitize import sanitize
 
@@ -41,6 +42,7 @@ class Grade:
     missing: tuple[str, ...] = field(default=())
     isolation: str = ""  # container | process: where the verdict was obtained
     timings: dict[str, float] = field(default_factory=dict)
+    quality: Quality | None = None  # the sandbox's static measure of the answer
 
     @property
     def failed_tests(self) -> list[TestResult]:
@@ -106,7 +108,8 @@ class Grader:
             grade = verdict(report, nonce, expected_ids, case, duration)
             timings = {**grade.timings, "container_start_s": round(slot.start_s, 4),
                        "waited_for_container_s": round(waited, 4)}
-            return replace(grade, timings=timings)
+            quality = read_quality(report.get("quality")) if report.get("nonce") == nonce else None
+            return replace(grade, timings=timings, quality=quality)
         except SandboxError as exc:
             return Grade("error", str(exc), duration_s=time.monotonic() - started)
         finally:

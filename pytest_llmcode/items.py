@@ -65,7 +65,8 @@ class LLMCodeItem(pytest.Item):
     def setup(self) -> None:
         outcome = self.state.wait_for(self)
         self.outcome = outcome
-        self.user_properties.extend(Row.from_outcome(outcome).properties())
+        row = Row.from_outcome(outcome, case_hash=self.case.content_hash())
+        self.user_properties.extend(row.properties())
         if outcome.status == ERROR:
             # Raised in setup, so pytest reports an error (infrastructure), not a failure.
             pytest.fail(f"[infrastructure] {outcome.message}", pytrace=False)

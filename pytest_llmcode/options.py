@@ -53,6 +53,21 @@ OPTIONS = (
     Option("catalog", "YAML/JSON file adding or overriding models and prices (default: none)"),
     Option("image", "sandbox image (default: the image built from the bundled Dockerfile)",
            env="LLMCODE_IMAGE"),
+    # scores, statistics and gates
+    Option("seed", "seed sent with each request, plus the sample number minus one, where "
+           "the server honours it; recorded in the report (default: not sent)"),
+    Option("judge-model", "model that rates code quality and documentation with a fixed "
+           "rubric, in place of the static measures (default: none)"),
+    Option("min-pass-rate", "fail the run when a model's pass rate is below this: 0.8 for "
+           "every model, MODEL=0.8 for one, comma-separated (default: no gate)"),
+    Option("min-score", "fail the run when a model's mean score (0-10) is below this: 7.5 "
+           "or MODEL=7.5, comma-separated (default: no gate)"),
+    Option("baseline", "previous --llm-report JSON to compare with: per-model deltas and "
+           "per-case flips (default: none)"),
+    Option("max-regression", "with --llm-baseline, fail when a model's pass rate drops by "
+           "more than this (default: 0.05)"),
+    Option("report-md", "write the summary as Markdown to this path, e.g. for a CI job "
+           "summary (default: none)"),
 )
 
 
@@ -83,6 +98,9 @@ class Settings:
     image: str | None
     api_key: str | None
     key_env: str
+    seed: int | None = None
+    judge_model: str | None = None
+    report_md: Path | None = None
 
     @property
     def endpoint_host(self) -> str:
@@ -130,6 +148,8 @@ def resolve(config: pytest.Config) -> Settings:
         raise pytest.UsageError(f"--llm-catalog {catalog!r}: no such file")
     workers = raw(config, "grading-workers")
     max_tokens = raw(config, "max-tokens")
+    seed = raw(config, "seed")
+    report_md = raw(config, "report-md")
     return Settings(
         models=models,
         base_url=base_url,
@@ -146,6 +166,9 @@ def resolve(config: pytest.Config) -> Settings:
         image=raw(config, "image"),
         api_key=os.environ.get(key_env) or None,
         key_env=key_env,
+        seed=_number(config, "seed", int, 0) if seed else None,
+        judge_model=raw(config, "judge-model") or None,
+        report_md=Path(report_md) if report_md else None,
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 from .cases import EvalCase
@@ -18,6 +18,7 @@ from .client import ApiError, ChatClient, Completion
 from .extract import extract_code
 from .grading import Grade, Grader
 from .outcome import ERROR, FAILED, PASSED, SKIPPED, Outcome
+from .scoring import ItemScore, Scorer
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class Job:
     case: EvalCase
     model: Model
     sample: int = 1
+    seed: int | None = None  # sent with the request when set
 
 
 def default_messages(job: Job) -> list[dict[str, str]]:
@@ -65,6 +67,7 @@ class Pipeline:
         on_outcome: Callable[[Outcome], None] | None = None,
         messages: Callable[[Job], list[dict[str, str]]] | None = None,
         extract: Callable[[str, EvalCase], str | None] | None = None,
+        scorer: Scorer | None = None,
     ) -> None:
         self.settings = settings
         self._client_factory = client_factory
@@ -74,6 +77,8 @@ class Pipeline:
         self._on_outcome = on_outcome
         self._messages = messages or default_messages
         self._extract = extract or default_extract
+        self._scorer = scorer
+        self._cases: dict[str, EvalCase] = {}
         self._generation = ThreadPoolExecutor(settings.concurrency, "llmcode-gen")
         self._grading = ThreadPoolExecutor(settings.grading_workers, "llmcode-grade")
         self._futures: dict[str, tuple[Job, Future[Outcome]]] = {}
@@ -89,6 +94,7 @@ class Pipeline:
                 return self._futures[job.key][1]
             future: Future[Outcome] = Future()
             self._futures[job.key] = (job, future)
+            self._cases[job.case.name] = job.case
         if self._closing:
             self._finish(future, _error(job, "not run: the session was ending"))
         elif job.model.is_reference:
@@ -129,6 +135,8 @@ class Pipeline:
             params: dict[str, Any] = {"temperature": self.settings.temperature}
             if self.settings.max_tokens is not None:
                 params["max_tokens"] = self.settings.max_tokens
+            if job.seed is not None:
+                params["seed"] = job.seed
             completion = self.client.complete(job.model.id, self._messages(job), **params)
         except ApiError as exc:
             self._finish(future, _error(job, str(exc)))
@@ -221,15 +229,41 @@ class Pipeline:
             return _outcome(job, ERROR, str(suite.error), completion, 0.0, reference, grade)
         return _outcome(job, grade.verdict, grade.message, completion, 0.0, reference, grade)
 
-    def _finish(self, future: Future[Outcome], outcome: Outcome) -> None:
+    def _finish(self, future: Future[Outcome], outcome: Outcome, scored: bool = False) -> None:
         if future.done():
             return
+        if self._scorer is not None and not scored:
+            if self._scorer.wants_judge(outcome) and not self._closing:
+                # The judge is an API call: it waits in the generation pool, not here.
+                try:
+                    self._generation.submit(self._judge_then_finish, future, outcome)
+                    return
+                except RuntimeError:
+                    pass
+            outcome = self._score(outcome, use_judge=False)
         try:
             future.set_result(outcome)
         except Exception:  # noqa: BLE001 - set by a concurrent close(); keep the first
             return
         if self._on_outcome is not None:
             self._on_outcome(outcome)
+
+    def _judge_then_finish(self, future: Future[Outcome], outcome: Outcome) -> None:
+        self._finish(future, self._score(outcome, use_judge=True), scored=True)
+
+    def _score(self, outcome: Outcome, use_judge: bool) -> Outcome:
+        """The outcome with its score; unscored rather than hanging the item on a bug."""
+        assert self._scorer is not None
+        case = self._cases.get(outcome.case)
+        if case is None:
+            return outcome
+        suite = self._suites.get(case.name)
+        ids = suite.result().ids if suite is not None and suite.done() else None
+        try:
+            return self._scorer.attach(outcome, case, ids, use_judge)
+        except Exception as exc:  # noqa: BLE001
+            note = f"not scored: scoring crashed: {exc!r}"
+            return replace(outcome, score=ItemScore(None, None, None, None, None, note=note))
 
 
 def _outcome(
@@ -241,8 +275,9 @@ def _outcome(
     code: str | None = None,
     grade: Grade | None = None,
 ) -> Outcome:
+    sent_seed = job.seed if completion is not None and completion.attempts > 0 else None
     return Outcome(job.case.name, job.model.id, job.sample, status, message, completion, cost,
-                   code, grade)
+                   code, grade, seed=sent_seed)
 
 
 def _error(job: Job, message: str) -> Outcome:

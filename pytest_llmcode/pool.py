@@ -136,8 +136,10 @@ class WarmPool:
                     ["python3", SERVE, f"{IDLE_S:g}", CALL_PORT, CONTROL_PORT], [answer], {},
                     LIFETIME_S,
                 )
+                # The test container sees the answer as data, for the static quality
+                # measure; it never runs it.
                 test_container = self.sandbox.start(
-                    runner, [job, report], {}, LIFETIME_S, network_of=answer_container
+                    runner, [answer, job, report], {}, LIFETIME_S, network_of=answer_container
                 )
         except SandboxError:
             if answer_container:

@@ -11,9 +11,10 @@ import math
 import os
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from .outcome import ERROR, FAILED, PASSED, SKIPPED, Outcome
+from .stats import disagreeing, mean_pass_at_k, wilson_interval
 
 PREFIX = "llmcode_"
 
@@ -33,10 +34,33 @@ class Row:
     grading_s: float | None = None
     isolation: str | None = None  # container | process: how strongly the verdict is isolated
     failure: str | None = None
+    # scores (0..10) and what they were measured from
+    score: float | None = None
+    correctness: float | None = None
+    edge_cases: float | None = None
+    code_quality: float | None = None
+    documentation: float | None = None
+    core_passed: int = 0
+    core_total: int = 0
+    edge_passed: int = 0
+    edge_total: int = 0
+    quality_source: str | None = None
+    quality_findings: int | None = None
+    quality_notes: str | None = None
+    score_note: str | None = None
+    judge_prompt_tokens: int = 0
+    judge_completion_tokens: int = 0
+    judge_cost_usd: float | None = None
+    judge_error: str | None = None
+    seed: int | None = None
+    case_hash: str | None = None
 
     @classmethod
-    def from_outcome(cls, outcome: Outcome) -> Row:
+    def from_outcome(cls, outcome: Outcome, case_hash: str | None = None) -> Row:
         completion = outcome.completion
+        score = outcome.score
+        judgement = outcome.judgement
+        quality = outcome.grade.quality if outcome.grade else None
         return cls(
             case=outcome.case,
             model=outcome.model,
@@ -51,7 +75,30 @@ class Row:
             grading_s=round(outcome.grade.duration_s, 4) if outcome.grade else None,
             isolation=(outcome.grade.isolation or None) if outcome.grade else None,
             failure=None if outcome.status == PASSED else outcome.message,
+            score=score.score if score else None,
+            correctness=score.correctness if score else None,
+            edge_cases=score.edge_cases if score else None,
+            code_quality=score.code_quality if score else None,
+            documentation=score.documentation if score else None,
+            core_passed=score.core_passed if score else 0,
+            core_total=score.core_total if score else 0,
+            edge_passed=score.edge_passed if score else 0,
+            edge_total=score.edge_total if score else 0,
+            quality_source=score.quality_source if score else None,
+            quality_findings=quality.finding_count if quality and quality.measured else None,
+            quality_notes=quality.summary() if quality else None,
+            score_note=(score.note or None) if score else None,
+            judge_prompt_tokens=judgement.prompt_tokens if judgement else 0,
+            judge_completion_tokens=judgement.completion_tokens if judgement else 0,
+            judge_cost_usd=judgement.cost_usd if judgement else None,
+            judge_error=judgement.error if judgement else None,
+            seed=outcome.seed,
+            case_hash=case_hash,
         )
+
+    @property
+    def judged(self) -> bool:
+        return bool(self.judge_prompt_tokens or self.judge_completion_tokens or self.judge_error)
 
     def properties(self) -> list[tuple[str, object]]:
         return [(PREFIX + k, v) for k, v in asdict(self).items()]
@@ -82,6 +129,24 @@ class ModelSummary:
     cost_usd: float | None
     latency_p50_s: float | None
     latency_p95_s: float | None
+    latency_p99_s: float | None = None
+    pass_rate_ci95: tuple[float, float] | None = None  # Wilson interval
+    pass_at_1: float | None = None
+    pass_at_k: float | None = None
+    k: int = 1
+    score: float | None = None  # mean item score, 0..10
+    scored: int = 0  # items with a score
+    correctness: float | None = None  # mean of each criterion, 0..10
+    edge_cases: float | None = None
+    code_quality: float | None = None
+    documentation: float | None = None
+    output_price_per_m: float | None = None
+    value: float | None = None  # score / output price per million tokens
+    cost_per_pass_usd: float | None = None
+    prompt_tokens_per_item: float | None = None
+    completion_tokens_per_item: float | None = None
+    repeated_cases: int = 0  # cases with two or more graded samples
+    inconsistent_cases: tuple[str, ...] = ()  # of those, the ones whose samples disagree
 
 
 def percentile(values: list[float], q: float) -> float | None:
@@ -94,10 +159,15 @@ def percentile(values: list[float], q: float) -> float | None:
     return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
 
 
-def summarize(rows: list[Row]) -> dict[str, ModelSummary]:
+def summarize(
+    rows: list[Row], prices: Mapping[str, float | None] | None = None, k: int | None = None
+) -> dict[str, ModelSummary]:
+    """Per-model figures. prices: output USD per million tokens by model (for value); k:
+    the k of pass@k (default: the most samples drawn for any item)."""
     by_model: dict[str, list[Row]] = {}
     for row in rows:
         by_model.setdefault(row.model, []).append(row)
+    k = k or max((r.sample for r in rows), default=1)
     summaries = {}
     for model, items in by_model.items():
         count = {s: sum(1 for r in items if r.outcome == s) for s in (PASSED, FAILED, ERROR, SKIPPED)}
@@ -116,13 +186,64 @@ def summarize(rows: list[Row]) -> dict[str, ModelSummary]:
             cost_usd=None if any(c is None for c in costs) else sum(c for c in costs if c),
             latency_p50_s=percentile(latencies, 0.50),
             latency_p95_s=percentile(latencies, 0.95),
+            **_extended(items, count[PASSED], (prices or {}).get(model), k),
         )
     return summaries
 
 
+def _extended(
+    items: list[Row], passed: int, price: float | None, k: int
+) -> dict[str, Any]:
+    graded = [r for r in items if r.outcome in (PASSED, FAILED)]
+    per_case: dict[str, list[bool]] = {}
+    for row in graded:
+        per_case.setdefault(row.case, []).append(row.outcome == PASSED)
+    counts = {case: (len(v), sum(v)) for case, v in per_case.items()}
+    repeated = {case: v for case, v in per_case.items() if len(v) > 1}
+    answered = [r for r in items if r.attempts > 0]
+    latencies = [r.latency_s for r in answered if r.latency_s is not None]
+    costs = [r.cost_usd for r in answered]
+    cost = None if not costs or any(c is None for c in costs) else sum(c or 0.0 for c in costs)
+    score = _mean([r.score for r in items])
+    return {
+        "latency_p99_s": percentile(latencies, 0.99),
+        "pass_rate_ci95": wilson_interval(passed, len(graded)),
+        "pass_at_1": mean_pass_at_k(counts, 1),
+        "pass_at_k": mean_pass_at_k(counts, k) if k > 1 else None,
+        "k": k,
+        "score": score,
+        "scored": sum(1 for r in items if r.score is not None),
+        "correctness": _mean([r.correctness for r in items if r.score is not None]),
+        "edge_cases": _mean([r.edge_cases for r in items if r.score is not None]),
+        "code_quality": _mean([r.code_quality for r in items if r.score is not None]),
+        "documentation": _mean([r.documentation for r in items if r.score is not None]),
+        "output_price_per_m": price,
+        "value": score / price if score is not None and price else None,
+        "cost_per_pass_usd": cost / passed if cost is not None and passed else None,
+        "prompt_tokens_per_item": _mean([float(r.prompt_tokens) for r in answered]),
+        "completion_tokens_per_item": _mean([float(r.completion_tokens) for r in answered]),
+        "repeated_cases": len(repeated),
+        "inconsistent_cases": tuple(disagreeing(repeated)),
+    }
+
+
+def _mean(values: Iterable[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return sum(present) / len(present) if present else None
+
+
 def table(summaries: dict[str, ModelSummary]) -> list[str]:
-    header = ("model", "passed", "failed", "errors", "pass rate", "prompt tok", "compl tok",
-              "cost USD", "p50 s", "p95 s")
+    return aligned(model_table(summaries))
+
+
+def model_table(summaries: Mapping[str, ModelSummary]) -> list[tuple[str, ...]]:
+    """The per-model table, header first: the published comparison's columns (score, price,
+    value) next to the measured ones. Shared by the terminal and the Markdown report."""
+    k = max((s.k for s in summaries.values()), default=1)
+    header = ("model", "passed", "failed", "errors", "pass rate", "95% CI",
+              *(("pass@1", f"pass@{k}") if k > 1 else ()),
+              "score", "$/M out", "value", "out tok/item", "cost USD", "$/pass",
+              "p50 s", "p95 s", "p99 s")
     body = [
         (
             s.model,
@@ -130,15 +251,49 @@ def table(summaries: dict[str, ModelSummary]) -> list[str]:
             str(s.failed),
             str(s.errors),
             _pct(s.pass_rate),
-            str(s.prompt_tokens),
-            str(s.completion_tokens),
+            _interval(s.pass_rate_ci95),
+            *((_pct(s.pass_at_1), _pct(s.pass_at_k)) if k > 1 else ()),
+            _num(s.score, 1),
+            _num(s.output_price_per_m),
+            _num(s.value, 1),
+            _num(s.completion_tokens_per_item, 0),
             "unknown" if s.cost_usd is None else f"{s.cost_usd:.6f}",
+            _num(s.cost_per_pass_usd, 6),
             _num(s.latency_p50_s),
             _num(s.latency_p95_s),
+            _num(s.latency_p99_s),
         )
         for s in summaries.values()
     ]
-    return aligned([header, *body])
+    return [header, *body]
+
+
+def matrix(rows: list[Row]) -> list[tuple[str, ...]]:
+    """Case x model outcomes, header first. A cell is the outcome (or passed/graded over
+    samples) and the mean score."""
+    models = list(dict.fromkeys(r.model for r in rows))
+    cases = sorted({r.case for r in rows})
+    cells: dict[tuple[str, str], list[Row]] = {}
+    for row in rows:
+        cells.setdefault((row.case, row.model), []).append(row)
+    body = [(case, *(_cell(cells.get((case, m), [])) for m in models)) for case in cases]
+    return [("case", *models), *body]
+
+
+def _cell(rows: list[Row]) -> str:
+    if not rows:
+        return "-"
+    graded = [r for r in rows if r.outcome in (PASSED, FAILED)]
+    passed = sum(r.outcome == PASSED for r in graded)
+    errors = sum(r.outcome == ERROR for r in rows)
+    if len(rows) == 1:
+        text = {PASSED: "pass", FAILED: "FAIL", ERROR: "error", SKIPPED: "skip"}[rows[0].outcome]
+    else:
+        text = f"{passed}/{len(graded)}" if graded else "-"
+        if errors:
+            text += f" +{errors} err"
+    score = _mean([r.score for r in rows])
+    return text if score is None else f"{text} {score:.1f}"
 
 
 def aligned(rows: list[tuple[str, ...]]) -> list[str]:
@@ -154,21 +309,37 @@ def _pct(value: float | None) -> str:
     return "-" if value is None else f"{value:.1%}"
 
 
-def _num(value: float | None) -> str:
-    return "-" if value is None else f"{value:.2f}"
+def _num(value: float | None, digits: int = 2) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
 
 
-def write_json(path: Path, rows: list[Row], meta: dict[str, Any]) -> None:
+def _interval(value: tuple[float, float] | None) -> str:
+    return "-" if value is None else f"{value[0]:.0%}-{value[1]:.0%}"
+
+
+def write_json(
+    path: Path,
+    rows: list[Row],
+    meta: dict[str, Any],
+    summaries: Mapping[str, ModelSummary] | None = None,
+    sections: Mapping[str, Any] | None = None,
+) -> None:
     """Write atomically, so a reader never sees half a report."""
+    summaries = summaries if summaries is not None else summarize(rows)
     data = {
         **meta,
         "models": {
             m: {k: v for k, v in asdict(s).items() if k != "model"}
-            for m, s in summarize(rows).items()
+            for m, s in summaries.items()
         },
-        "results": [asdict(r) for r in rows],
+        **(sections or {}),
+        "results": [asdict(r) for r in sorted(rows, key=_row_key)],
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     os.replace(tmp, path)
+
+
+def _row_key(row: Row) -> tuple[str, str, int]:
+    return (row.case, row.model, row.sample)

@@ -7,10 +7,12 @@ containers (pytest-xdist workers share the engine).
 
 from __future__ import annotations
 
+import gc
 import os
 import socket
 import threading
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -220,8 +222,15 @@ def connect() -> docker.DockerClient:
         client = docker.from_env(timeout=30)
         client.ping()
     except docker.errors.DockerException as exc:
-        raise SandboxError(f"no Docker engine answers ({exc}): {START_HINT}") from None
-    return client
+        message = f"no Docker engine answers ({exc}): {START_HINT}"
+    else:
+        return client
+    # docker-py leaves the socket of a failed connect open in the dropped traceback: free
+    # it here, quietly, before some later collection warns under the caller's filters.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()
+    raise SandboxError(message)
 
 
 def _labels(watchdog_s: float) -> dict[str, str]:

@@ -15,17 +15,23 @@ from typing import Any
 import pytest
 
 from . import __version__
+from . import summary as run_summary
+from .baseline import Baseline, BaselineError, load_baseline
 from .cases import MANIFEST_NAME, EvalCase
 from .catalog import Catalog, CatalogError, Model
 from .client import ChatClient, ClientSettings
 from .confinement import confirm_confined
+from .gates import exit_status, resolve_gates
 from .grading import Grader
 from .items import CaseFile, LLMCodeItem
+from .judge import Judge
+from .markdown import write_markdown
 from .options import Settings
 from .outcome import Outcome
 from .pipeline import GenerationSettings, Job, Pipeline, default_extract, default_messages
-from .report import Row, summarize, table, write_json
+from .report import Row, write_json
 from .sandbox import Sandbox, SandboxError, sweep
+from .scoring import Scorer
 
 
 class LLMCodeSession:
@@ -49,6 +55,20 @@ class LLMCodeSession:
         self.scratch: Path | None = None
         self.started = datetime.now(timezone.utc)
         self.interrupted = False
+        self.gate_settings = resolve_gates(config, settings.models)
+        self.baseline: Baseline | None = None
+        if self.gate_settings.baseline is not None and not self.is_worker:
+            try:
+                self.baseline = load_baseline(self.gate_settings.baseline)
+            except BaselineError as exc:
+                raise pytest.UsageError(f"--llm-baseline: {exc}") from None
+        self.judge_model: Model | None = (
+            self.catalog.get(settings.judge_model) if settings.judge_model else None
+        )
+        self.summary: run_summary.RunSummary | None = None
+        self.judge: Judge | None = None
+        # Failed reports that are not a model's wrong answer: gates never excuse these.
+        self.other_failures = 0
 
     @property
     def image(self) -> str:
@@ -74,6 +94,12 @@ class LLMCodeSession:
                 f"llmcode: no price known for {', '.join(unpriced)}: cost reported as unknown "
                 "(add one with the ini option llm_prices = MODEL=USD_PER_M or --llm-catalog)"
             )
+        gates = ", ".join(g.name for g in self.gate_settings.gates())
+        if gates:
+            lines.append(f"llmcode: gates {gates} decide the exit status of the answers")
+        if self.judge_model is not None:
+            lines.append(f"llmcode: judge {self.judge_model.id} rates code quality and "
+                         "documentation (its cost is reported separately)")
         if self.settings.missing_key_reason and any(not m.is_reference for m in self.models):
             lines.append(f"llmcode: {self.settings.missing_key_reason}; API items are skipped")
         return lines
@@ -91,7 +117,7 @@ class LLMCodeSession:
         self.pipeline = self._start_pipeline()
         if not self.is_worker:
             for item in items:
-                self.pipeline.submit(_job(item))
+                self.pipeline.submit(self._job(item))
 
     def _start_pipeline(self) -> Pipeline:
         grader = None
@@ -107,6 +133,14 @@ class LLMCodeSession:
         except SandboxError as exc:
             unavailable = f"cannot grade: {exc}"
         s = self.settings
+
+        def client() -> ChatClient:
+            return ChatClient(
+                ClientSettings(s.base_url, s.api_key, s.key_env, s.timeout_s, s.retries)
+            )
+
+        judge = Judge(self.judge_model, client(), s.seed) if self.judge_model else None
+        self.judge = judge
         return Pipeline(
             GenerationSettings(
                 temperature=s.temperature,
@@ -115,13 +149,12 @@ class LLMCodeSession:
                 grading_workers=s.grading_workers,
                 missing_key_reason=s.missing_key_reason,
             ),
-            client_factory=lambda: ChatClient(
-                ClientSettings(s.base_url, s.api_key, s.key_env, s.timeout_s, s.retries)
-            ),
+            client_factory=client,
             grader=grader,
             grading_unavailable=unavailable,
             messages=self._messages,
             extract=self._extract,
+            scorer=Scorer(judge),
         )
 
     def _messages(self, job: Job) -> list[dict[str, str]]:
@@ -136,7 +169,7 @@ class LLMCodeSession:
 
     def wait_for(self, item: LLMCodeItem) -> Outcome:
         assert self.pipeline is not None, "collection_finish starts the pipeline"
-        outcome = self.pipeline.submit(_job(item)).result()
+        outcome = self.pipeline.submit(self._job(item)).result()
         self.config.hook.pytest_llmcode_outcome(outcome=outcome)
         return outcome
 
@@ -146,13 +179,24 @@ class LLMCodeSession:
         if self.is_worker and self.pipeline is not None:
             for candidate in (item, nextitem):
                 if isinstance(candidate, LLMCodeItem):
-                    self.pipeline.submit(_job(candidate))
+                    self.pipeline.submit(self._job(candidate))
+
+    def _job(self, item: LLMCodeItem) -> Job:
+        seed = self.settings.seed
+        return Job(item.nodeid, item.case, item.model, item.sample,
+                   None if seed is None else seed + item.sample - 1)
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        if report.when == "setup":
-            row = Row.from_properties(report.user_properties)
-            if row is not None:
-                self.rows.append(row)
+        row = Row.from_properties(report.user_properties)
+        if report.when == "setup" and row is not None:
+            self.rows.append(row)
+        if report.failed and not (row is not None and row.outcome == "failed"
+                                  and report.when == "call"):
+            self.other_failures += 1
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self.other_failures += 1
 
     def pytest_keyboard_interrupt(self) -> None:
         self.interrupted = True
@@ -164,25 +208,90 @@ class LLMCodeSession:
             self.pipeline.close()
         if self.grader is not None:
             self.grader.close()
+        if self.judge is not None:
+            self.judge.close()
         if self.sandbox is not None:
             self.sandbox.close()
         if self.scratch is not None:
             shutil.rmtree(self.scratch, ignore_errors=True)
-        if self.settings.report and not self.is_worker:
-            write_json(self.settings.report, self.rows, self._meta())
+        if self.is_worker:
+            return
+        summary = self._summarize()
+        session.exitstatus = exit_status(
+            session.exitstatus, list(summary.gates), summary.gates_set,
+            only_answers_failed=self.other_failures == 0,
+        )
+        if self.settings.report:
+            write_json(self.settings.report, list(summary.rows), self._meta(summary),
+                       summary.models, run_summary.json_sections(summary))
+        if self.settings.report_md:
+            write_markdown(self.settings.report_md, summary)
 
-    def _meta(self) -> dict[str, Any]:
+    def _summarize(self) -> run_summary.RunSummary:
+        judge = self.judge_model
+        self.summary = run_summary.build(
+            self.rows,
+            model_order=tuple(m.id for m in self.models),
+            prices={m.id: m.output_per_m for m in self.models},
+            k=self.settings.samples,
+            judge_model=judge.id if judge else None,
+            baseline=self.baseline,
+            gate_settings=self.gate_settings,
+        )
+        return self.summary
+
+    def _meta(self, summary: run_summary.RunSummary) -> dict[str, Any]:
+        finished = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        started = self.started.isoformat(timespec="seconds")
+        s = self.settings
         return {
             "plugin_version": __version__,
-            "endpoint": self.settings.base_url,
+            "endpoint": s.base_url,
             "image": self.image,
-            "started": self.started.isoformat(timespec="seconds"),
-            "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "started": started,
+            "finished": finished,
             "interrupted": self.interrupted,
+            # Enough to tell whether two reports measured the same thing the same way.
+            "manifest": {
+                "plugin_version": __version__,
+                "image": self.image,
+                "image_id": self._image_id(),
+                "cases": summary.case_hashes,
+                "parameters": {
+                    "endpoint": s.base_url,
+                    "models": list(s.models),
+                    "temperature": s.temperature,
+                    "max_tokens": s.max_tokens,
+                    "seed": s.seed,
+                    "samples": s.samples,
+                    "judge_model": s.judge_model,
+                    "timeout_s": s.timeout_s,
+                    "retries": s.retries,
+                },
+                "started": started,
+                "finished": finished,
+            },
         }
 
+    def _image_id(self) -> str | None:
+        """The engine's id of the sandbox image (a tag can be rebuilt; the id cannot)."""
+        try:
+            from .sandbox import connect
+
+            client = connect()
+        except SandboxError:
+            return None
+        try:
+            return str(client.images.get(self.image).id)
+        except Exception:  # noqa: BLE001 - a missing image is reported elsewhere
+            return None
+        finally:
+            client.close()
+
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        if self.is_worker or not (self.rows or self.interrupted):
+        if self.is_worker or self.summary is None:
+            return
+        if not (self.rows or self.summary.gates or self.interrupted):
             return
         terminalreporter.write_sep("=", "llmcode results")
         if self.interrupted:
@@ -190,11 +299,9 @@ class LLMCodeSession:
                 f"llmcode: interrupted after {len(self.rows)} finished item(s); unfinished work "
                 "was cancelled and its containers removed"
             )
-        for line in table(summarize(self.rows)):
+        for line in run_summary.terminal_lines(self.summary):
             terminalreporter.write_line(line)
         if self.settings.report:
             terminalreporter.write_line(f"JSON report: {self.settings.report}")
-
-
-def _job(item: LLMCodeItem) -> Job:
-    return Job(item.nodeid, item.case, item.model, item.sample)
+        if self.settings.report_md:
+            terminalreporter.write_line(f"Markdown report: {self.settings.report_md}")

@@ -29,6 +29,7 @@ import sys
 import time
 
 from jobs import compile_typescript, wait_for_job
+from quality import finish_quality, start_quality
 
 WORK = "/tmp/work"
 RESULTS = "/tmp/results"
@@ -50,6 +51,9 @@ def main() -> None:
     for name in sorted(os.listdir(case_dir)):
         shutil.copyfile(os.path.join(case_dir, name), os.path.join(WORK, name))
 
+    # The static quality measure reads the answer as data (never runs it) and overlaps
+    # with the tests.
+    quality = start_quality(language, os.path.join("/answer", solution_file))
     started = time.monotonic()
     if job.get("ports"):
         report = run_isolated(language, interface, solution_file, deadline, *job["ports"])
@@ -60,6 +64,9 @@ def main() -> None:
         report["isolation"] = "process"
     timings = report.setdefault("timings", {})
     timings["test_s"] = round(time.monotonic() - started - timings.get("compile_s", 0.0), 4)
+    report["quality"] = finish_quality(quality, deadline)
+    timings["quality_wait_s"] = round(time.monotonic() - started - timings["test_s"]
+                                      - timings.get("compile_s", 0.0), 4)
     report["nonce"] = job.get("nonce", "")
     report["output"] = report.get("output", "")[-OUTPUT_LIMIT:]
     # Atomically: the host reads the report the moment it appears.
