@@ -7,10 +7,12 @@ containers (pytest-xdist workers share the engine).
 
 from __future__ import annotations
 
+import gc
 import os
 import socket
 import threading
 import time
+import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -172,12 +174,19 @@ def connect() -> docker.DockerClient:
         import docker
     except ImportError:  # pragma: no cover - docker is a declared dependency
         raise SandboxError("the `docker` Python package is missing: pip install docker") from None
-    try:
-        client = docker.from_env(timeout=30)
-        client.ping()
-    except docker.errors.DockerException as exc:
-        raise SandboxError(f"no Docker engine answers ({exc}): {START_HINT}") from None
-    return client
+    with warnings.catch_warnings():
+        # docker-py leaves the socket of a failed connection attempt unclosed: collect it
+        # here, quietly, instead of in whatever code runs the garbage collector next.
+        warnings.simplefilter("ignore", ResourceWarning)
+        try:
+            client = docker.from_env(timeout=30)
+            client.ping()
+        except docker.errors.DockerException as exc:
+            failure = str(exc)
+        else:
+            return client
+        gc.collect()
+    raise SandboxError(f"no Docker engine answers ({failure}): {START_HINT}")
 
 
 def _labels(watchdog_s: float) -> dict[str, str]:
