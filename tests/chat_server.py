@@ -64,7 +64,9 @@ class ChatServer:
 
         self._http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._http.daemon_threads = True
-        self._thread = threading.Thread(target=self._http.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._http.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def base_url(self) -> str:
@@ -78,6 +80,11 @@ class ChatServer:
     def stop(self) -> None:
         self._http.shutdown()
         self._http.server_close()
+
+    @property
+    def in_flight(self) -> int:
+        with self._lock:
+            return self._in_flight
 
     def script(self, model: str, responder: Responder) -> None:
         self.responders[model] = responder
