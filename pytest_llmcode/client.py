@@ -143,7 +143,7 @@ class ChatClient:
                     watch.sent(model)
                     started = time.monotonic()
                     try:
-                        response = self._http.post("chat/completions", json=body)
+                        response = self._post(body, started + self.settings.timeout_s)
                     except Exception as exc:
                         if self._stop.is_set():
                             raise self._interrupted(model) from None
@@ -152,7 +152,6 @@ class ChatClient:
                         failure = self._transport_failure(model, exc, ticket, watch)
                     else:
                         if self._stop.is_set():
-                            response.close()
                             raise self._interrupted(model)
                         latency = time.monotonic() - started
                         prompt_tokens, completion_tokens = _usage(response)
@@ -183,6 +182,19 @@ class ChatClient:
                 raise
             waited += delay
             watch.waited(delay)
+
+    def _post(self, body: dict[str, Any], deadline: float) -> httpx.Response:
+        """POST and read the whole answer by the deadline. httpx's read timeout restarts
+        with every byte, so a server that trickles (some gateways send whitespace while a
+        model works) would otherwise never time out."""
+        with self._http.stream("POST", "chat/completions", json=body) as response:
+            content = bytearray()
+            for chunk in response.iter_bytes():
+                content += chunk
+                if time.monotonic() > deadline:
+                    raise httpx.ReadTimeout("deadline passed", request=response.request)
+            return httpx.Response(response.status_code, headers=response.headers,
+                                  content=bytes(content), request=response.request)
 
     def _slot(self) -> ContextManager[float]:
         if self._limiter is None:

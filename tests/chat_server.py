@@ -28,6 +28,7 @@ class Reply:
     prompt_tokens: int = 50
     headers: dict[str, str] = field(default_factory=dict)
     raw_body: str | None = None
+    trickle_s: float = 0.0  # before the body, send a space every 0.05 s for this long
 
 
 Responder = Callable[[dict[str, Any]], Reply]
@@ -124,13 +125,18 @@ class ChatServer:
                               "total_tokens": reply.prompt_tokens + tokens},
                 })
             data = payload.encode()
+            padding = int(reply.trickle_s / 0.05)
             try:
                 handler.send_response(reply.status)
                 handler.send_header("Content-Type", "application/json")
-                handler.send_header("Content-Length", str(len(data)))
+                handler.send_header("Content-Length", str(padding + len(data)))
                 for key, value in reply.headers.items():
                     handler.send_header(key, value)
                 handler.end_headers()
+                for _ in range(padding):
+                    handler.wfile.write(b" ")
+                    handler.wfile.flush()
+                    time.sleep(0.05)
                 handler.wfile.write(data)
             except (BrokenPipeError, ConnectionResetError):
                 pass

@@ -179,6 +179,16 @@ def test_a_stalled_server_hits_the_timeout(chat_server: ChatServer) -> None:
         "sent", "unanswered", "sent", "unanswered"]
 
 
+def test_a_trickling_server_hits_the_timeout_too(chat_server: ChatServer) -> None:
+    # A byte every 0.05 s keeps a read timeout from ever firing; the deadline still does.
+    chat_server.script("m", lambda body: Reply("late", trickle_s=5.0))
+    client = client_for(chat_server, retries=0, timeout=0.5)
+    with pytest.raises(ApiError, match=r"no answer within 0.5 s") as info:
+        client.complete("m", [])
+    client.close()
+    assert info.value.attempts == 1 and len(chat_server.requests) == 1
+
+
 def test_connection_refused_is_retried_and_never_counted_as_sent(tmp_path: Path) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
