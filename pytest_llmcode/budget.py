@@ -42,6 +42,17 @@ class BudgetState:
     reserved_usd: float  # worst cases of requests still in flight
     refused: int  # requests not sent because of the limit
     stopped: str | None  # why requests stopped, or None
+    worst_case: str | None = None  # the worst case of the request that was refused
+
+    def gate_failure(self) -> str | None:
+        """The gate summary line when the budget stopped requests, else None."""
+        if self.stopped is None:
+            return None
+        assumed = (f" (+ ${self.assumed_usd:.6f} assumed for requests never answered)"
+                   if self.assumed_usd else "")
+        return (f"max-cost: ${self.spent_usd:.6f} spent{assumed} of --llm-max-cost "
+                f"${self.max_cost_usd:g}; {self.refused} requests were not sent because the "
+                f"next could have exceeded it (worst case of one: {self.worst_case})")
 
 
 class Budget:
@@ -91,15 +102,16 @@ class Budget:
                 spent = float(state.get("spent", 0.0)) + float(state.get("assumed", 0.0))
                 reserved = sum(state.get("reserved", {}).values())
                 if worst is None or spent + reserved + worst > self.max_cost_usd + 1e-12:
+                    next_one = (f"up to ${worst:.6f} ({how})" if worst is not None
+                                else f"an unknown amount ({how})")
                     refusal = (
                         f"max-cost: the next request could exceed --llm-max-cost "
                         f"${self.max_cost_usd:g}: ${spent:.6f} spent, ${reserved:.6f} "
-                        f"reserved for requests in flight, and the next one ({model_id}) "
-                        + (f"could cost up to ${worst:.6f} ({how})" if worst is not None
-                           else f"has no known cost ({how})")
-                        + "; no further requests are sent"
+                        f"reserved for requests in flight, {next_one} for the next one "
+                        f"({model_id}); no further requests are sent"
                     )
                     state["stopped"] = refusal
+                    state["worst_case"] = next_one
                 else:
                     state.setdefault("reserved", {})[ticket] = worst
             if refusal is not None:
@@ -142,4 +154,5 @@ def budget_state(ledger: Path, max_cost_usd: float) -> BudgetState:
         reserved_usd=round(sum(data.get("reserved", {}).values()), 10),
         refused=int(data.get("refused", 0)),
         stopped=data.get("stopped"),
+        worst_case=data.get("worst_case"),
     )

@@ -23,8 +23,9 @@ def catalog() -> Catalog:
 def test_stops_before_the_next_request_could_exceed_the_limit(tmp_path: Path, catalog: Catalog) -> None:
     budget = Budget(0.0035, tmp_path / "b.json", catalog.get, max_tokens=1000)
     tickets = [budget.reserve("one-dollar", MESSAGES) for _ in range(3)]  # $0.001 each
-    with pytest.raises(BudgetExceeded, match=r"max-cost: .*could cost up to \$0.001000 "
-                                             r"\(1000 max_tokens x \$1/M\)"):
+    with pytest.raises(BudgetExceeded, match=r"max-cost: .*\$0.003000 reserved for requests in "
+                                             r"flight, up to \$0.001000 \(1000 max_tokens x "
+                                             r"\$1/M\) for the next one"):
         budget.reserve("one-dollar", MESSAGES)
     for ticket in tickets:
         budget.settle(ticket, "one-dollar", 0, 10)
@@ -34,6 +35,10 @@ def test_stops_before_the_next_request_could_exceed_the_limit(tmp_path: Path, ca
     state = budget.state()
     assert state.spent_usd == pytest.approx(30e-6) and state.reserved_usd == 0
     assert state.refused == 2 and state.stopped is not None
+    assert state.gate_failure() == (
+        "max-cost: $0.000030 spent of --llm-max-cost $0.0035; 2 requests were not sent because "
+        "the next could have exceeded it (worst case of one: up to $0.001000 (1000 max_tokens "
+        "x $1/M))")
 
 
 def test_processes_share_one_ledger(tmp_path: Path, catalog: Catalog) -> None:
