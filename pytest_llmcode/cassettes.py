@@ -129,6 +129,7 @@ class Cassettes:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write(text)
+        os.chmod(tmp, 0o644)  # an ordinary, reviewable file (mkstemp makes it private)
         os.replace(tmp, path)
 
 
