@@ -8,6 +8,7 @@ final JSON report replaces it. `--llm-resume` reads either file back.
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
@@ -25,11 +26,12 @@ def partial_path(report: Path) -> Path:
 class ResultLog:
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._lock = threading.Lock()
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("", encoding="utf-8")
 
     def append(self, row: Row) -> None:
-        with open(self.path, "a", encoding="utf-8") as out:
+        with self._lock, open(self.path, "a", encoding="utf-8") as out:
             out.write(json.dumps(asdict(row)) + "\n")
 
     def mark(self, event: str) -> None:

@@ -5,7 +5,6 @@ It exists only when models were asked for, so a run without --llm-models pays no
 
 from __future__ import annotations
 
-import json
 import shutil
 import tempfile
 from dataclasses import asdict
@@ -66,7 +65,8 @@ class LLMCodeSession:
         self.scratch: Path | None = None
         self.started = datetime.now(timezone.utc)
         self.interrupted = False
-        self.result_log: ResultLog | None = None
+        self.result_log: ResultLog | None = None  # the controller's REPORT.partial.jsonl
+        self.outcome_log: ResultLog | None = None  # a worker's outcomes, for the controller
         self.reused: dict[Key, Row] = {}
         if settings.resume:
             try:
@@ -179,6 +179,9 @@ class LLMCodeSession:
         self.planned = [_key(i) for i in items]
         if not items or self.config.option.collectonly:
             return
+        if self.is_worker:
+            worker = getattr(self.config, "workerinput", {}).get("workerid", "worker")
+            self.outcome_log = ResultLog(self.run_dir / f"outcomes-{worker}.jsonl")
         self.pipeline = self._start_pipeline()
         if not self.is_worker:
             for item in items:
@@ -225,6 +228,9 @@ class LLMCodeSession:
 
     def _on_outcome(self, outcome: Outcome) -> None:
         self.outcomes[(outcome.case, outcome.model, outcome.sample)] = outcome
+        if self.outcome_log is not None:
+            # Written as it happens: a worker that xdist kills at the end loses nothing.
+            self.outcome_log.append(Row.from_outcome(outcome))
 
     # -- running ------------------------------------------------------------------------
 
@@ -290,9 +296,7 @@ class LLMCodeSession:
                 if self.scratch is not None:
                     shutil.rmtree(self.scratch, ignore_errors=True)
             finally:
-                if self.is_worker:
-                    self._hand_over_unreported()
-                else:
+                if not self.is_worker:
                     self._finish_report(session)
 
     def _unreported_rows(self) -> list[Row]:
@@ -301,18 +305,12 @@ class LLMCodeSession:
         return [Row.from_outcome(o) for o in self.outcomes.values()
                 if (o.case, o.model, o.sample) not in self.reported]
 
-    def _hand_over_unreported(self) -> None:
-        rows = self._unreported_rows()
-        if rows and self.run_dir.is_dir():
-            worker = getattr(self.config, "workerinput", {}).get("workerid", "worker")
-            path = self.run_dir / f"unreported-{worker}.jsonl"
-            path.write_text("".join(json.dumps(asdict(r)) + "\n" for r in rows), "utf-8")
-
     def _finish_report(self, session: pytest.Session) -> None:
         extra = {(r.case, r.model, int(r.sample)): r for r in self._unreported_rows()}
-        for path in sorted(self.run_dir.glob("unreported-*.jsonl")):
+        for path in sorted(self.run_dir.glob("outcomes-*.jsonl")):
+            # pytest-xdist workers' outcomes, for items whose report never reached us.
             for row in read_rows(path):
-                extra.setdefault((row.case, row.model, int(row.sample)), row)
+                extra[(row.case, row.model, int(row.sample))] = row
         for key in self._planned():
             if key not in self.reported and key not in extra:
                 extra[key] = Row(*key, outcome=NOT_RUN,

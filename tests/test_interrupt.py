@@ -130,3 +130,60 @@ def test_interrupted_run_keeps_every_finished_item_and_leaves_nothing_behind(
     assert {m: r["outcome"] for m, r in merged.items()} == {
         "quick": "passed", "held": "passed", "stuck": "passed"}
     assert merged["held"]["replayed"] is True and merged["stuck"]["replayed"] is False
+
+
+def child_pids(pid: int) -> set[int]:
+    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    return {int(p) for p in out.split()}
+
+
+@pytest.mark.parametrize("whom", ["process group", "controller only"])
+def test_interrupted_xdist_run_accounts_for_every_request(
+    tmp_path: Path, chat_server: ChatServer, sandbox_image: str, whom: str
+) -> None:
+    shutil.copytree(EVAL_CASES / "flatten", tmp_path / "eval_cases" / "flatten",
+                    ignore=shutil.ignore_patterns(".*"))
+    (tmp_path / "pytest.ini").write_text("[pytest]\nllm_prices =\n    quick=1\n    held=1\n")
+    release = threading.Event()
+    chat_server.script("quick", right_answer)
+    chat_server.script("held", held_until(release))
+    partial, report = tmp_path / "report.partial.jsonl", tmp_path / "report.json"
+    env = {k: v for k, v in os.environ.items() if k not in ("CI", "PYTEST_ADDOPTS")}
+    env["PYTHONPATH"] = str(PACKAGE_ROOT)
+    with open(tmp_path / "pytest.log", "wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "pytest", "eval_cases", "--llm-models=quick,held",
+             "--llm-samples=3", f"--llm-base-url={chat_server.base_url}",
+             "--llm-report=report.json", "-p", "no:cacheprovider", "-n", "2"],
+            cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    workers: set[int] = set()
+    try:
+        deadline = time.monotonic() + 120
+        while not (logged(partial)
+                   and sum(1 for r in chat_server.requests_for("held") if not r.ended) >= 2):
+            workers |= child_pids(proc.pid)
+            assert proc.poll() is None and time.monotonic() < deadline
+            time.sleep(0.1)
+        workers |= child_pids(proc.pid)
+        if whom == "process group":
+            os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+        else:
+            os.kill(proc.pid, signal.SIGINT)
+        while not any(r.get("event") == "interrupted" for r in logged(partial)):
+            assert time.monotonic() < deadline, "the interruption was never logged"
+            time.sleep(0.05)
+        release.set()
+        assert proc.wait(timeout=120) == pytest.ExitCode.INTERRUPTED
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        release.set()
+
+    data = json.loads(report.read_text())
+    assert data["interrupted"] is True
+    assert sorted((r["model"], r["sample"]) for r in data["results"]) == [
+        ("held", 1), ("held", 2), ("held", 3), ("quick", 1), ("quick", 2), ("quick", 3)]
+    assert sum(r["attempts"] for r in data["results"]) == len(chat_server.requests)
+    assert workers and all(containers_of(pid) == [] for pid in {proc.pid, *workers})
