@@ -176,9 +176,9 @@ class LLMCodeSession:
     @pytest.hookimpl(trylast=True)
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         items = [i for i in session.items if isinstance(i, LLMCodeItem)]
-        self.planned = [_key(i) for i in items]
         if not items or self.config.option.collectonly:
             return
+        self.planned = [_key(i) for i in items]
         if self.is_worker:
             worker = getattr(self.config, "workerinput", {}).get("workerid", "worker")
             self.outcome_log = ResultLog(self.run_dir / f"outcomes-{worker}.jsonl")

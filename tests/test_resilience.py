@@ -91,15 +91,18 @@ def test_fallback_answers_after_an_error_never_after_a_wrong_answer(
     assert by_item["flatten[hunyuan-turbo]"]["attempts"] == 4
 
 
+@pytest.mark.parametrize("xdist", [[], ["-n", "2"]], ids=["one process", "xdist"])
 def test_the_budget_stops_requests_before_it_is_exceeded(
-    pytester: pytest.Pytester, eval_dir: Path, chat_server: ChatServer
+    pytester: pytest.Pytester, eval_dir: Path, chat_server: ChatServer, xdist: list[str]
 ) -> None:
     pytester.makeini("[pytest]\nllm_prices =\n    pricey=1\n")  # $1 per million output tokens
     chat_server.script("pricey", lambda body: Reply("no code, sorry", completion_tokens=1000))
     report = pytester.path / "report.json"
-    # Worst case of one request: 1000 max_tokens x $1/M = $0.001; $0.0035 allows three.
+    # Worst case of one request: 1000 max_tokens x $1/M = $0.001; $0.0035 allows three,
+    # however the items are spread over processes.
     result = run(pytester, chat_server, "pricey", "-k", "flatten", "--llm-samples=6",
-                 "--llm-max-tokens=1000", "--llm-max-cost=0.0035", f"--llm-report={report}")
+                 "--llm-max-tokens=1000", "--llm-max-cost=0.0035", f"--llm-report={report}",
+                 *xdist)
     assert len(chat_server.requests) == 3
     result.assert_outcomes(failed=3, errors=3)
     result.stdout.fnmatch_lines([
@@ -272,3 +275,37 @@ def test_a_bad_resume_file_is_a_usage_error(
     result.stderr.fnmatch_lines(["*--llm-resume old.json: not a JSON report*"])
 
 
+
+
+def test_ini_twins_of_the_new_options(
+    pytester: pytest.Pytester, eval_dir: Path, chat_server: ChatServer
+) -> None:
+    pytester.makeini("[pytest]\nllm_record_mode = none\nllm_max_cost = 1.5\nllm_rpm = 30\n"
+                     "llm_fallback = deepseek-v4-flash=qwen3-coder-30b\n")
+    result = run(pytester, chat_server, "deepseek-v4-flash", "--collect-only")
+    result.stdout.no_fnmatch_line("*llmcode results*")  # collecting is not running
+    result.stdout.fnmatch_lines([
+        "llmcode: concurrency 8, 30 requests/min per endpoint*",
+        "llmcode: record mode none; cassettes in .cassettes/ next to each case",
+        "llmcode: fallback deepseek-v4-flash -> qwen3-coder-30b",
+        "llmcode: max cost $1.5 for the run*",
+    ])
+    # The command line wins over the ini file.
+    again = run(pytester, chat_server, "deepseek-v4-flash", "--collect-only",
+                "--llm-record-mode=all")
+    again.stdout.fnmatch_lines(["llmcode: record mode all; *"])
+
+
+def test_last_failed_reruns_from_the_recorded_answers(
+    pytester: pytest.Pytester, eval_dir: Path, chat_server: ChatServer, sandbox_image: str
+) -> None:
+    chat_server.script("deepseek-v4-flash", right_answer)
+    chat_server.script("glm-5", wrong_answer)
+    args = ("eval_cases", "--llm-models=deepseek-v4-flash,glm-5",
+            f"--llm-base-url={chat_server.base_url}", "-k", "flatten")
+    pytester.runpytest(*args).assert_outcomes(passed=1, failed=1)
+    assert len(chat_server.requests) == 2
+    rerun = pytester.runpytest(*args, "--lf")
+    rerun.assert_outcomes(failed=1)  # only the item that failed runs again
+    assert len(chat_server.requests) == 2  # the wrong answer was replayed, not bought again
+    rerun.stdout.fnmatch_lines(["llmcode: 1 answers replayed from cassettes*"])
