@@ -53,7 +53,7 @@ OPTIONS = (
     Option("samples", "answers drawn per case and model (default: 1)", "1"),
     Option("temperature", "sampling temperature (default: 0.0)", "0.0"),
     Option("max-tokens", "max_tokens sent with each request (default: not sent)"),
-    Option("timeout", "seconds to wait for one API answer (default: 120)", "120"),
+    Option("timeout", "seconds for one request's whole answer (default: 120)", "120"),
     Option("retries", "retries of a request after a connection error, timeout, 408, 409, "
            "429 or 5xx (default: 2)", "2"),
     Option("fallback", "MODEL=FALLBACK[=NEXT...], comma-separated: models asked instead when "

@@ -23,7 +23,7 @@ from .catalog import Catalog, CatalogError, Model
 from .client import ChatClient, ClientSettings
 from .grading import Grader
 from .items import CaseFile, LLMCodeItem, item_id
-from .options import Settings, in_ci
+from .options import Settings, in_ci, raw
 from .outcome import NOT_RUN, Outcome
 from .pipeline import GenerationSettings, Job, Pipeline
 from .ratelimit import RateLimiter, endpoint_dir
@@ -118,8 +118,7 @@ class LLMCodeSession:
             f"{self.settings.grading_workers}, samples {self.settings.samples}, "
             f"temperature {self.settings.temperature:g}",
             f"llmcode: record mode {self.settings.record_mode}"
-            + (" (CI is set)" if in_ci() and self.config.getoption("llm_record_mode") is None
-               else "")
+            + (" (CI is set)" if in_ci() and raw(self.config, "record-mode") is None else "")
             + f"; cassettes in {self.cassettes.where()}",
         ]
         for model, chain in self.settings.fallbacks.items():
