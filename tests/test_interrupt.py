@@ -133,8 +133,15 @@ def test_interrupted_run_keeps_every_finished_item_and_leaves_nothing_behind(
 
 
 def child_pids(pid: int) -> set[int]:
-    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
-    return {int(p) for p in out.split()}
+    children = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        if int(fields[1]) == pid:  # the field after the state is the parent's pid
+            children.add(int(stat.parent.name))
+    return children
 
 
 @pytest.mark.parametrize("whom", ["process group", "controller only"])
