@@ -70,8 +70,18 @@ class Answerer:
         if client is not None:
             client.close()
 
-    def answer(self, case: EvalCase, model: str, sample: int, tally: Tally) -> Answer:
-        messages = [{"role": "user", "content": case.prompt}]
+    def answer(
+        self,
+        case: EvalCase,
+        model: str,
+        sample: int,
+        tally: Tally,
+        messages: list[dict[str, str]] | None = None,
+    ) -> Answer:
+        """The answer to `messages` (default: the case's prompt as the one user message);
+        the cassette is keyed on exactly the messages sent."""
+        if messages is None:
+            messages = [{"role": "user", "content": case.prompt}]
         request = {"endpoint": self.endpoint, "model": model, "messages": messages,
                    "params": dict(self.params)}
         chain = self.fallbacks.get(model, ())

@@ -50,3 +50,22 @@ def test_in_mode_none_a_missing_recording_is_an_error_not_a_skip(tmp_path: Path)
     with pytest.raises(NoAnswer, match="no recorded answer") as info:
         answerer(tmp_path, "none").answer(CASE, "deepseek-v4-flash", 1, Tally(Catalog().get))
     assert not info.value.skipped
+
+
+def test_the_cassette_key_is_the_messages_actually_sent(tmp_path: Path) -> None:
+    custom = [{"role": "system", "content": "Answer tersely."},
+              {"role": "user", "content": CASE.prompt}]
+    with pytest.raises(NoAnswer) as info:
+        answerer(tmp_path, "none").answer(CASE, "deepseek-v4-flash", 1, Tally(Catalog().get),
+                                          messages=custom)
+    assert "is missing" in str(info.value)
+    request = {"endpoint": ENDPOINT, "model": "deepseek-v4-flash", "messages": custom,
+               "params": PARAMS}
+    store = Cassettes("none", tmp_path)
+    store.save(store.path(CASE, "deepseek-v4-flash", 1),
+               Recording(request, "deepseek-v4-flash", "s", "x", 1.0, Spend(), now()), "t")
+    tally = Tally(Catalog().get)
+    assert answerer(tmp_path, "none").answer(CASE, "deepseek-v4-flash", 1, tally,
+                                             messages=custom).recorded is not None
+    with pytest.raises(NoAnswer, match=r"messages\[0\].content differs from character 0"):
+        answerer(tmp_path, "none").answer(CASE, "deepseek-v4-flash", 1, tally)
