@@ -9,7 +9,7 @@ import pytest
 
 from .cases import CaseError, EvalCase, load_case
 from .catalog import Model
-from .outcome import ERROR, FAILED, SKIPPED, Outcome
+from .outcome import ERROR, FAILED, NOT_RUN, SKIPPED, Outcome
 from .report import Row
 from .sanitize import sanitize
 
@@ -67,7 +67,7 @@ class LLMCodeItem(pytest.Item):
         self.outcome = outcome
         row = Row.from_outcome(outcome, case_hash=self.case.content_hash())
         self.user_properties.extend(row.properties())
-        if outcome.status == ERROR:
+        if outcome.status in (ERROR, NOT_RUN):
             # Raised in setup, so pytest reports an error (infrastructure), not a failure.
             pytest.fail(f"[infrastructure] {outcome.message}", pytrace=False)
         if outcome.status == SKIPPED:

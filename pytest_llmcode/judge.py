@@ -4,6 +4,8 @@ with a fixed rubric, in place of the static measures. Its tokens and cost are it
 
 from __future__ import annotations
 
+from typing import Any
+
 import json
 import re
 from dataclasses import dataclass
@@ -80,13 +82,14 @@ class Judge:
         self._client.close()
 
     def judge(self, task: str, language: str, code: str) -> Judgement:
-        params: dict[str, object] = {"temperature": 0.0}
+        params: dict[str, Any] = {"temperature": 0.0}
         if self._seed is not None:
             params["seed"] = self._seed
         try:
             completion = self._client.complete(
                 self.model.id,
                 [{"role": "user", "content": rubric_prompt(task, language, code)}],
+                None,
                 **params,
             )
         except ApiError as exc:

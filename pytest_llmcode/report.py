@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from .outcome import ERROR, FAILED, PASSED, SKIPPED, Outcome
+from .outcome import ERROR, FAILED, NOT_RUN, PASSED, SKIPPED, Outcome
 from .stats import disagreeing, mean_pass_at_k, wilson_interval
 
 PREFIX = "llmcode_"
@@ -25,6 +25,8 @@ class Row:
     model: str
     sample: int
     outcome: str
+    # What this run sent and spent for the item (zero for a replayed answer): every
+    # attempt counts, failed ones and those of fallback models included.
     prompt_tokens: int = 0
     completion_tokens: int = 0
     cost_usd: float | None = None
@@ -54,6 +56,16 @@ class Row:
     judge_error: str | None = None
     seed: int | None = None
     case_hash: str | None = None
+    waited_s: float = 0.0  # backoff, Retry-After and requests-per-minute waits
+    answered_by: str | None = None  # the model that answered: the item's own or a fallback
+    unanswered_attempts: int = 0  # sent but never answered: their cost is unknown
+    # A replayed answer: what it cost and how long it took when it was recorded.
+    replayed: bool = False
+    recorded_prompt_tokens: int | None = None
+    recorded_completion_tokens: int | None = None
+    recorded_cost_usd: float | None = None
+    recorded_latency_s: float | None = None
+    recorded_at: str | None = None
 
     @classmethod
     def from_outcome(cls, outcome: Outcome, case_hash: str | None = None) -> Row:
@@ -61,17 +73,20 @@ class Row:
         score = outcome.score
         judgement = outcome.judgement
         quality = outcome.grade.quality if outcome.grade else None
+        spend = outcome.spend
+        recorded = outcome.recorded
         return cls(
             case=outcome.case,
             model=outcome.model,
             sample=outcome.sample,
             outcome=outcome.status,
-            prompt_tokens=completion.prompt_tokens if completion else 0,
-            completion_tokens=completion.completion_tokens if completion else 0,
+            prompt_tokens=spend.prompt_tokens,
+            completion_tokens=spend.completion_tokens,
             cost_usd=outcome.cost_usd,
-            latency_s=round(completion.latency_s, 4) if completion else None,
+            latency_s=(round(completion.latency_s, 4)
+                       if completion is not None and recorded is None else None),
             served_model=completion.served_model if completion else None,
-            attempts=completion.attempts if completion else 0,
+            attempts=spend.attempts,
             grading_s=round(outcome.grade.duration_s, 4) if outcome.grade else None,
             isolation=(outcome.grade.isolation or None) if outcome.grade else None,
             failure=None if outcome.status == PASSED else outcome.message,
@@ -94,11 +109,29 @@ class Row:
             judge_error=judgement.error if judgement else None,
             seed=outcome.seed,
             case_hash=case_hash,
+            waited_s=round(spend.waited_s, 3),
+            answered_by=outcome.answered_by if spend.attempts or recorded else None,
+            unanswered_attempts=spend.unanswered,
+            replayed=recorded is not None,
+            recorded_prompt_tokens=recorded.spend.prompt_tokens if recorded else None,
+            recorded_completion_tokens=recorded.spend.completion_tokens if recorded else None,
+            recorded_cost_usd=recorded.spend.cost_usd if recorded else None,
+            recorded_latency_s=round(recorded.latency_s, 4) if recorded else None,
+            recorded_at=recorded.recorded_at if recorded else None,
         )
 
     @property
     def judged(self) -> bool:
         return bool(self.judge_prompt_tokens or self.judge_completion_tokens or self.judge_error)
+
+    @classmethod
+    def from_mapping(cls, data: dict[str, Any]) -> Row | None:
+        """A row read back from a report (unknown keys ignored), or None if it is not one."""
+        names = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in names}
+        if not {"case", "model", "sample", "outcome"} <= set(values):
+            return None
+        return cls(**values)
 
     def properties(self) -> list[tuple[str, object]]:
         return [(PREFIX + k, v) for k, v in asdict(self).items()]
@@ -147,6 +180,11 @@ class ModelSummary:
     completion_tokens_per_item: float | None = None
     repeated_cases: int = 0  # cases with two or more graded samples
     inconsistent_cases: tuple[str, ...] = ()  # of those, the ones whose samples disagree
+    not_run: int = 0
+    waited_s: float = 0.0
+    unanswered_attempts: int = 0
+    replayed: int = 0
+    recorded_cost_usd: float | None = None  # what the replayed answers cost when recorded
 
 
 def percentile(values: list[float], q: float) -> float | None:
@@ -170,7 +208,10 @@ def summarize(
     k = k or max((r.sample for r in rows), default=1)
     summaries = {}
     for model, items in by_model.items():
-        count = {s: sum(1 for r in items if r.outcome == s) for s in (PASSED, FAILED, ERROR, SKIPPED)}
+        count = {
+            s: sum(1 for r in items if r.outcome == s)
+            for s in (PASSED, FAILED, ERROR, SKIPPED, NOT_RUN)
+        }
         graded = count[PASSED] + count[FAILED]
         latencies = [r.latency_s for r in items if r.latency_s is not None and r.attempts > 0]
         costs = [r.cost_usd for r in items if r.attempts > 0 or r.cost_usd is not None]
@@ -187,6 +228,11 @@ def summarize(
             latency_p50_s=percentile(latencies, 0.50),
             latency_p95_s=percentile(latencies, 0.95),
             **_extended(items, count[PASSED], (prices or {}).get(model), k),
+            not_run=count[NOT_RUN],
+            waited_s=round(sum(r.waited_s for r in items), 3),
+            unanswered_attempts=sum(r.unanswered_attempts for r in items),
+            replayed=sum(1 for r in items if r.replayed),
+            recorded_cost_usd=_recorded_cost([r for r in items if r.replayed]),
         )
     return summaries
 
@@ -230,6 +276,13 @@ def _extended(
 def _mean(values: Iterable[float | None]) -> float | None:
     present = [v for v in values if v is not None]
     return sum(present) / len(present) if present else None
+
+
+def _recorded_cost(replayed: list[Row]) -> float | None:
+    costs = [r.recorded_cost_usd for r in replayed]
+    if not costs or any(c is None for c in costs):
+        return None
+    return sum(c for c in costs if c is not None)
 
 
 def table(summaries: dict[str, ModelSummary]) -> list[str]:
@@ -287,13 +340,44 @@ def _cell(rows: list[Row]) -> str:
     passed = sum(r.outcome == PASSED for r in graded)
     errors = sum(r.outcome == ERROR for r in rows)
     if len(rows) == 1:
-        text = {PASSED: "pass", FAILED: "FAIL", ERROR: "error", SKIPPED: "skip"}[rows[0].outcome]
+        text = {PASSED: "pass", FAILED: "FAIL", ERROR: "error", SKIPPED: "skip",
+                NOT_RUN: "not run"}[rows[0].outcome]
     else:
         text = f"{passed}/{len(graded)}" if graded else "-"
         if errors:
             text += f" +{errors} err"
     score = _mean([r.score for r in rows])
     return text if score is None else f"{text} {score:.1f}"
+
+
+def run_notes(rows: list[Row]) -> list[str]:
+    """What the table does not say: replayed answers (this run's spend against what they
+    cost when recorded), waits, unanswered requests, items that never ran."""
+    notes = []
+    replayed = [r for r in rows if r.replayed]
+    if replayed:
+        cost = _recorded_cost(replayed)
+        latencies = [r.recorded_latency_s for r in replayed if r.recorded_latency_s is not None]
+        notes.append(
+            f"{len(replayed)} answers replayed from cassettes: this run spent $0 on them; "
+            "when recorded they cost "
+            + ("an unknown amount" if cost is None else f"${cost:.6f}")
+            + f" (recorded latency p50 {_num(percentile(latencies, 0.5))} s, "
+            f"p95 {_num(percentile(latencies, 0.95))} s)"
+        )
+    waited = sum(r.waited_s for r in rows)
+    if waited:
+        attempts = sum(r.attempts for r in rows)
+        notes.append(f"{attempts} requests sent; {waited:.1f} s spent waiting "
+                     "(backoff, Retry-After, requests per minute)")
+    unanswered = sum(r.unanswered_attempts for r in rows)
+    if unanswered:
+        notes.append(f"{unanswered} requests were sent but never answered: what the endpoint "
+                     "billed for them is unknown and not in the cost figures")
+    not_run = sum(1 for r in rows if r.outcome == NOT_RUN)
+    if not_run:
+        notes.append(f"{not_run} items not run: the run ended before they finished")
+    return notes
 
 
 def aligned(rows: list[tuple[str, ...]]) -> list[str]:

@@ -218,19 +218,19 @@ def connect() -> docker.DockerClient:
         import docker
     except ImportError:  # pragma: no cover - docker is a declared dependency
         raise SandboxError("the `docker` Python package is missing: pip install docker") from None
-    try:
-        client = docker.from_env(timeout=30)
-        client.ping()
-    except docker.errors.DockerException as exc:
-        message = f"no Docker engine answers ({exc}): {START_HINT}"
-    else:
-        return client
-    # docker-py leaves the socket of a failed connect open in the dropped traceback: free
-    # it here, quietly, before some later collection warns under the caller's filters.
     with warnings.catch_warnings():
+        # docker-py leaves the socket of a failed connection attempt unclosed: collect it
+        # here, quietly, instead of in whatever code runs the garbage collector next.
         warnings.simplefilter("ignore", ResourceWarning)
+        try:
+            client = docker.from_env(timeout=30)
+            client.ping()
+        except docker.errors.DockerException as exc:
+            failure = str(exc)
+        else:
+            return client
         gc.collect()
-    raise SandboxError(message)
+    raise SandboxError(f"no Docker engine answers ({failure}): {START_HINT}")
 
 
 def _labels(watchdog_s: float) -> dict[str, str]:

@@ -68,7 +68,9 @@ def test_markdown_escapes_what_users_and_endpoints_name() -> None:
 def test_xdist_gives_the_same_figures_as_a_serial_run(
     pytester: pytest.Pytester, scripted: ChatServer
 ) -> None:
-    args = ("--llm-samples=2", "--llm-min-pass-rate=0.7", "--llm-min-score=5")
+    # Both runs ask the server (no cassette replay), so their figures must agree.
+    args = ("--llm-samples=2", "--llm-min-pass-rate=0.7", "--llm-min-score=5",
+            "--llm-record-mode=all")
     serial, parallel = pytester.path / "serial.json", pytester.path / "parallel.json"
     first = run(pytester, scripted, "good,mixed", f"--llm-report={serial}", *args)
     second = run(pytester, scripted, "good,mixed", f"--llm-report={parallel}", "-n", "2", *args)

@@ -209,14 +209,13 @@ def run_isolated(
         "LLMCODE_DEADLINE": str(time.time() + deadline - time.monotonic()),
     }
     if interface == "http":
-        wait_for_port(int(call_port), min(deadline, time.monotonic() + 10))
         env["SOLUTION_URL"] = f"http://127.0.0.1:{call_port}"
     elif language == "python":
         write_stand_in(solution_file, "from remote_python import __getattr__  # noqa: F401\n")
     else:
         stem = solution_file.rsplit(".", 1)[0]
         write_stand_in(stem + ".js", f"module.exports = require({os.path.join(HERE, 'remote_node.js')!r});\n")
-        wait_for_port(int(call_port), min(deadline, time.monotonic() + 10))
+    wait_for_answer(int(call_port), int(control_port), min(deadline, time.monotonic() + 10))
     if language == "python":
         stage, tests, output = run_pytest(deadline, env)
     else:
@@ -245,14 +244,19 @@ def control_status(port: int, until: float) -> dict[str, object] | None:
     return None
 
 
-def wait_for_port(port: int, until: float) -> bool:
+def wait_for_answer(call_port: int, control_port: int, until: float) -> None:
+    """Until the answer listens on its port, or its process has ended (the tests will then
+    fail on their own), or the time is up."""
     while time.monotonic() < until:
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return True
+            socket.create_connection(("127.0.0.1", call_port), timeout=0.2).close()
+            return
         except OSError:
-            time.sleep(0.02)
-    return False
+            pass
+        status = control_status(control_port, time.monotonic() + 1) or {}
+        if status.get("exit_code") is not None:
+            return
+        time.sleep(0.01)
 
 
 def run_http(solution_file: str, deadline: float) -> dict[str, object]:
