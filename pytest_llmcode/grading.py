@@ -85,8 +85,9 @@ class Grader:
         try:
             nonce = secrets.token_hex(16)
             _assign(slot, case, code, nonce)
-            run = self.sandbox.wait_for_file(
-                slot.test_container, slot.report_dir / "report.json", case.timeout_s
+            run = self.sandbox.wait_until(
+                slot.test_container, lambda: read_report(slot.report_file) is not None,
+                case.timeout_s,
             )
             duration = time.monotonic() - started
             if run.killed_by_watchdog:
@@ -96,7 +97,7 @@ class Grader:
                     f"{self.sandbox.limits.watchdog_grace_s:g} s grace; the host killed it",
                     duration_s=duration,
                 )
-            report = read_report(slot.report_dir / "report.json")
+            report = read_report(slot.report_file)
             if report is None:
                 return Grade(
                     "error",
@@ -117,7 +118,12 @@ class Grader:
 
 
 def _assign(slot: Slot, case: EvalCase, code: str, nonce: str) -> None:
-    """Hand the job to the waiting containers; each job.json is written last, atomically."""
+    """Hand the job to the waiting containers; each job.json is written last, atomically.
+
+    The nonce goes into the report file itself, never into a job file or an environment:
+    the runner reads and erases it before any answer code runs, then writes its report
+    over it."""
+    slot.report_file.write_text(nonce, encoding="ascii")
     (slot.answer_dir / case.solution_file).write_text(code, encoding="utf-8")
     job = {"language": case.language, "interface": case.interface,
            "solution_file": case.solution_file, "limit": case.timeout_s}
@@ -128,7 +134,7 @@ def _assign(slot: Slot, case: EvalCase, code: str, nonce: str) -> None:
     for test_file in case.test_files():
         shutil.copyfile(test_file, tests / test_file.name)
     ports = [CALL_PORT, CONTROL_PORT] if slot.answer_container else None
-    _write_atomic(slot.job_dir / "job.json", json.dumps({**job, "nonce": nonce, "ports": ports}))
+    _write_atomic(slot.job_dir / "job.json", json.dumps({**job, "ports": ports}))
 
 
 def _write_atomic(path: Path, text: str) -> None:

@@ -45,8 +45,8 @@ class Slot:
         return self.directory / "job"
 
     @property
-    def report_dir(self) -> Path:
-        return self.directory / "report"
+    def report_file(self) -> Path:
+        return self.directory / "report.json"
 
 
 class WarmPool:
@@ -118,13 +118,16 @@ class WarmPool:
     def _start(self, key: tuple[str, str]) -> Slot:
         isolation, language = key
         directory = Path(tempfile.mkdtemp(prefix="slot-", dir=self.scratch))
-        for name in ("answer", "job", "report"):
+        for name in ("answer", "job"):
             (directory / name).mkdir()
-        # The test container runs as nobody: it may write its report, nothing else of ours.
-        (directory / "report").chmod(0o777)
+        # The test container runs as nobody and may write its report: that one file, mounted
+        # alone, so it can create nothing else on the host.
+        report_file = directory / "report.json"
+        report_file.touch()
+        report_file.chmod(0o666)
         answer = Mount(str(directory / "answer"), "/answer")
         job = Mount(str(directory / "job"), "/job")
-        report = Mount(str(directory / "report"), "/report", writable=True)
+        report = Mount(str(report_file), "/report/report.json", writable=True)
         runner = ["python3", RUNNER, f"{IDLE_S:g}", language]
         started = time.monotonic()
         answer_container = None

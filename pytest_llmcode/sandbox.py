@@ -14,8 +14,7 @@ import threading
 import time
 import warnings
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:
     import docker
@@ -167,16 +166,18 @@ class Sandbox:
         finally:
             self.remove(container_id)
 
-    def wait_for_file(self, container_id: str, path: Path, time_limit_s: float) -> ContainerRun:
-        """Wait until the container writes `path` (then it is done, whether or not it has
-        exited yet), or stops without it; past the limit plus grace the host kills it."""
+    def wait_until(
+        self, container_id: str, done: Callable[[], bool], time_limit_s: float
+    ) -> ContainerRun:
+        """Wait until `done()` (the container's work is there, whether or not it has exited
+        yet) or the container stops; past the limit plus grace the host kills it."""
         import docker
 
         started = time.monotonic()
         deadline = started + time_limit_s + self.limits.watchdog_grace_s
         next_check = started + 0.5
         while time.monotonic() < deadline:
-            if path.exists():
+            if done():
                 return ContainerRun(None, False, time.monotonic() - started)
             if time.monotonic() >= next_check:
                 next_check = time.monotonic() + 0.5
@@ -187,9 +188,7 @@ class Sandbox:
                 except docker.errors.DockerException as exc:
                     raise SandboxError(f"cannot follow a sandbox container: {exc}") from None
                 if not state.get("Running"):
-                    exited = path.exists()  # written just before it stopped
-                    code = None if exited else state.get("ExitCode")
-                    return ContainerRun(code, False, time.monotonic() - started)
+                    return ContainerRun(state.get("ExitCode"), False, time.monotonic() - started)
             time.sleep(0.005)
         self.remove(container_id)
         return ContainerRun(None, True, time.monotonic() - started)

@@ -42,7 +42,9 @@ def main() -> None:
     idle_s = float(sys.argv[1])
     if sys.argv[2:] == ["python"]:
         import pytest  # noqa: F401  (a warm interpreter: pytest is imported while idle)
+    no_dumps()
     job = wait_for_job("/job/job.json", idle_s)
+    nonce = take_nonce()
     deadline = time.monotonic() + float(job["limit"])
     language, interface, solution_file = job["language"], job["interface"], job["solution_file"]
     os.makedirs(WORK)
@@ -67,12 +69,30 @@ def main() -> None:
     report["quality"] = finish_quality(quality, deadline)
     timings["quality_wait_s"] = round(time.monotonic() - started - timings["test_s"]
                                       - timings.get("compile_s", 0.0), 4)
-    report["nonce"] = job.get("nonce", "")
+    report["nonce"] = nonce
     report["output"] = report.get("output", "")[-OUTPUT_LIMIT:]
-    # Atomically: the host reads the report the moment it appears.
-    with open(REPORT + ".partial", "w", encoding="utf-8") as fh:
+    # The host reads the report the moment it parses as a whole JSON object.
+    with open(REPORT, "w", encoding="utf-8") as fh:
         json.dump(report, fh)
-    os.rename(REPORT + ".partial", REPORT)
+
+
+def no_dumps() -> None:
+    """Make this process non-dumpable: its memory and /proc files are then closed to other
+    processes of the same user (answer code, in process mode)."""
+    import ctypes
+
+    pr_set_dumpable = 4
+    if ctypes.CDLL(None, use_errno=True).prctl(pr_set_dumpable, 0, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_DUMPABLE, 0) failed")
+
+
+def take_nonce() -> str:
+    """The grading's nonce, which the host put in the report file: read, then erased."""
+    with open(REPORT, "r+", encoding="ascii") as fh:
+        nonce = fh.read(256).strip()
+        fh.seek(0)
+        fh.truncate()
+    return nonce
 
 
 def run(cmd: list[str], deadline: float, env: dict[str, str] | None = None) -> tuple[int | None, str]:
@@ -123,11 +143,21 @@ def read_jsonl(path: str) -> list[dict[str, str]]:
 
 
 def run_python(interface: str, solution_file: str, deadline: float) -> dict[str, object]:
-    return outcome_report(*run_pytest(deadline, {}))
+    # The answer shares the test process here: a fresh interpreter, never a fork of this
+    # one, whose memory holds the nonce.
+    results = os.path.join(RESULTS, "pytest.jsonl")
+    code, output = run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "pytest_reporter",
+         "--rootdir", WORK, WORK],
+        deadline,
+        {"PYTHONPATH": HERE, "LLMCODE_RESULTS": results},
+    )
+    return outcome_report("timeout" if code is None else "test", read_jsonl(results), output)
 
 
 def run_pytest(deadline: float, env: dict[str, str]) -> tuple[str, list[dict[str, str]], str]:
-    """pytest in a forked child of this (possibly warm) interpreter, in its own session."""
+    """pytest in a forked child of this (possibly warm) interpreter, in its own session;
+    only for isolated grading, where the answer runs in another container."""
     import pytest
 
     results = os.path.join(RESULTS, "pytest.jsonl")
