@@ -211,7 +211,7 @@ def main(argv: list[str]) -> int:
     print(f"pytest-llmcode benchmark, {os.cpu_count()} cores, image {image_tag()}")
     scratch = Path(tempfile.mkdtemp(prefix="llmcode-bench-"))
     sandbox = Sandbox(image_tag())
-    grader = Grader(sandbox, scratch)
+    grader = Grader(sandbox, scratch, spares=2)
     try:
         for section in sections:
             if section == "generation":
@@ -226,6 +226,7 @@ def main(argv: list[str]) -> int:
                 print(f"unknown section {section!r}", file=sys.stderr)
                 return 2
     finally:
+        grader.close()
         sandbox.close()
         shutil.rmtree(scratch, ignore_errors=True)
     return 0

@@ -25,6 +25,10 @@ _EXPORTS = {
     "Grade": "grading",
     "Grader": "grading",
     "Outcome": "outcome",
+    "ItemScore": "scoring",
+    "score_item": "scoring",
+    "pass_at_k": "stats",
+    "wilson_interval": "stats",
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]

@@ -11,19 +11,17 @@ import os
 import secrets
 import shutil
 import stat
-import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .cases import EvalCase
-from .sandbox import ContainerRun, Mount, Sandbox, SandboxError
+from .pool import CALL_PORT, CONTROL_PORT, Slot, WarmPool
+from .quality import Quality, read_quality
+from .sandbox import Sandbox, SandboxError
 from .sanitize import sanitize
 
 REPORT_LIMIT = 2 << 20
-RUNNER = "/opt/llmcode/run.py"
-REPORT = "/report/report.json"
-SERVE = "/opt/llmcode/serve.py"
 
 
 @dataclass(frozen=True)
@@ -43,13 +41,14 @@ class Grade:
     duration_s: float = 0.0
     missing: tuple[str, ...] = field(default=())
     isolation: str = ""  # container | process: where the verdict was obtained
+    timings: dict[str, float] = field(default_factory=dict)
+    quality: Quality | None = None  # the sandbox's static measure of the answer
 
     @property
     def failed_tests(self) -> list[TestResult]:
         return [t for t in self.tests if t.outcome != "passed"]
 
 
-CALL_PORT, CONTROL_PORT = "8080", "8079"
 # Languages whose hidden tests must share a process with the answer (Go's package tests).
 PROCESS_ONLY = frozenset({"go"})
 
@@ -59,38 +58,37 @@ class Grader:
 
     isolation="container" (the default) runs the answer and the hidden tests in two
     containers that share only a loopback interface; "process" runs them in one container
-    (always so for Go, whose tests are white-box package tests).
+    (always so for Go, whose tests are white-box package tests). Containers come from a
+    warm pool with `spares` started ahead per kind of grading.
     """
 
-    def __init__(self, sandbox: Sandbox, scratch: Path, isolation: str = "container") -> None:
+    def __init__(
+        self, sandbox: Sandbox, scratch: Path, isolation: str = "container", spares: int = 0
+    ) -> None:
         self.sandbox = sandbox
-        self.scratch = scratch
         self.isolation = isolation
+        self.pool = WarmPool(sandbox, scratch, spares)
+
+    def close(self) -> None:
+        self.pool.close()
 
     def isolation_for(self, case: EvalCase) -> str:
         return "process" if case.language in PROCESS_ONLY else self.isolation
 
     def grade(self, case: EvalCase, code: str, expected_ids: frozenset[str] | None) -> Grade:
         started = time.monotonic()
-        workdir = Path(tempfile.mkdtemp(prefix=f"{case.name}-", dir=self.scratch))
         try:
-            answer_dir = workdir / "answer"
-            answer_dir.mkdir()
-            (answer_dir / case.solution_file).write_text(code, encoding="utf-8")
+            slot = self.pool.take(self.isolation_for(case), case.language)
+        except SandboxError as exc:
+            return Grade("error", str(exc), duration_s=time.monotonic() - started)
+        waited = time.monotonic() - started
+        try:
             nonce = secrets.token_hex(16)
-            # The nonce reaches the runner in its report file, never in an environment (every
-            # process in a container can read /proc/1/environ): the runner reads and erases it
-            # before any answer code runs, then writes its report over it. The file alone is
-            # mounted, so the container can create no other file on the host and this one
-            # stays under the file-size limit.
-            report_file = workdir / "report.json"
-            report_file.write_text(nonce, encoding="ascii")
-            # The test container runs as nobody: it may write its report, nothing else of ours.
-            report_file.chmod(0o666)
-            try:
-                run = self._run(case, answer_dir, report_file)
-            except SandboxError as exc:
-                return Grade("error", str(exc), duration_s=time.monotonic() - started)
+            _assign(slot, case, code, nonce)
+            run = self.sandbox.wait_until(
+                slot.test_container, lambda: read_report(slot.report_file) is not None,
+                case.timeout_s,
+            )
             duration = time.monotonic() - started
             if run.killed_by_watchdog:
                 return Grade(
@@ -99,7 +97,7 @@ class Grader:
                     f"{self.sandbox.limits.watchdog_grace_s:g} s grace; the host killed it",
                     duration_s=duration,
                 )
-            report = read_report(report_file)
+            report = read_report(slot.report_file)
             if report is None:
                 return Grade(
                     "error",
@@ -108,35 +106,41 @@ class Grader:
                     "by the memory limit or the engine",
                     duration_s=duration,
                 )
-            return verdict(report, nonce, expected_ids, case, duration)
+            grade = verdict(report, nonce, expected_ids, case, duration)
+            timings = {**grade.timings, "container_start_s": round(slot.start_s, 4),
+                       "waited_for_container_s": round(waited, 4)}
+            quality = read_quality(report.get("quality")) if report.get("nonce") == nonce else None
+            return replace(grade, timings=timings, quality=quality)
+        except SandboxError as exc:
+            return Grade("error", str(exc), duration_s=time.monotonic() - started)
         finally:
-            shutil.rmtree(workdir, ignore_errors=True)
+            self.pool.release(slot)
 
-    def _run(self, case: EvalCase, answer_dir: Path, report_file: Path) -> ContainerRun:
-        runner = ["python3", RUNNER, case.language, case.interface, case.solution_file,
-                  f"{case.timeout_s:g}"]
-        answer = Mount(str(answer_dir), "/answer")
-        tests = Mount(str(case.tests_dir.resolve()), "/case")
-        report = Mount(str(report_file), REPORT, writable=True)
-        # The runner stops itself at the case's limit; the container's own limit is a
-        # backstop a little later, the host watchdog later still.
-        limit = case.timeout_s + 5
-        if self.isolation_for(case) == "process":
-            test_container = self.sandbox.start(runner, [tests, answer, report], {}, limit)
-            return self.sandbox.wait(test_container, limit)
-        answer_container = self.sandbox.start(
-            ["python3", SERVE, case.language, case.interface, case.solution_file, CALL_PORT,
-             CONTROL_PORT],
-            [answer], {}, limit + 5,
-        )
-        try:
-            test_container = self.sandbox.start(
-                [*runner, CALL_PORT, CONTROL_PORT], [tests, report], {}, limit,
-                network_of=answer_container,
-            )
-            return self.sandbox.wait(test_container, limit)
-        finally:
-            self.sandbox.remove(answer_container)
+
+def _assign(slot: Slot, case: EvalCase, code: str, nonce: str) -> None:
+    """Hand the job to the waiting containers; each job.json is written last, atomically.
+
+    The nonce goes into the report file itself, never into a job file or an environment:
+    the runner reads and erases it before any answer code runs, then writes its report
+    over it."""
+    slot.report_file.write_text(nonce, encoding="ascii")
+    (slot.answer_dir / case.solution_file).write_text(code, encoding="utf-8")
+    job = {"language": case.language, "interface": case.interface,
+           "solution_file": case.solution_file, "limit": case.timeout_s}
+    if slot.answer_container:
+        _write_atomic(slot.answer_dir / "job.json", json.dumps(job))
+    tests = slot.job_dir / "case"
+    tests.mkdir()
+    for test_file in case.test_files():
+        shutil.copyfile(test_file, tests / test_file.name)
+    ports = [CALL_PORT, CONTROL_PORT] if slot.answer_container else None
+    _write_atomic(slot.job_dir / "job.json", json.dumps({**job, "ports": ports}))
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    partial = path.with_name("." + path.name + ".partial")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, path)
 
 
 def read_report(path: Path) -> dict[str, object] | None:
@@ -172,8 +176,14 @@ def verdict(
     isolation = str(report.get("isolation", ""))
     tests = tuple(_tests(report.get("tests")))
 
+    raw_timings = report.get("timings")
+    timings = {
+        str(k): float(v) for k, v in (raw_timings.items() if isinstance(raw_timings, dict) else ())
+        if isinstance(v, (int, float))
+    }
+
     def grade(status: str, message: str, missing: tuple[str, ...] = ()) -> Grade:
-        return Grade(status, message, stage, tests, output, duration, missing, isolation)
+        return Grade(status, message, stage, tests, output, duration, missing, isolation, timings)
 
     if report.get("nonce") != nonce:
         tests = ()

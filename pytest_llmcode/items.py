@@ -9,7 +9,7 @@ import pytest
 
 from .cases import CaseError, EvalCase, load_case
 from .catalog import Model
-from .outcome import ERROR, FAILED, SKIPPED, Outcome
+from .outcome import ERROR, FAILED, NOT_RUN, SKIPPED, Outcome
 from .report import Row
 from .sanitize import sanitize
 
@@ -65,8 +65,9 @@ class LLMCodeItem(pytest.Item):
     def setup(self) -> None:
         outcome = self.state.wait_for(self)
         self.outcome = outcome
-        self.user_properties.extend(Row.from_outcome(outcome).properties())
-        if outcome.status == ERROR:
+        row = Row.from_outcome(outcome, case_hash=self.case.content_hash())
+        self.user_properties.extend(row.properties())
+        if outcome.status in (ERROR, NOT_RUN):
             # Raised in setup, so pytest reports an error (infrastructure), not a failure.
             pytest.fail(f"[infrastructure] {outcome.message}", pytrace=False)
         if outcome.status == SKIPPED:

@@ -3,21 +3,29 @@
 Items are submitted as soon as collection is done; pytest items then only wait for their
 own outcome. A case's hidden suite is validated once (its reference answer must pass) and
 the ids it reports become the exact set every answer must pass.
+
+When the run ends early (Ctrl-C, SIGTERM, -x), requests in flight get a short grace to
+answer, so what they cost is known; every unfinished item then ends as "not run" with what
+its requests cost so far.
 """
 
 from __future__ import annotations
 
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
-from typing import Any, Callable
+from dataclasses import dataclass, replace
+from typing import Callable
 
+from .answers import Answer, Answerer, NoAnswer
 from .cases import EvalCase
 from .catalog import Model
-from .client import ApiError, ChatClient, Completion
+from .client import Completion
 from .extract import extract_code
 from .grading import Grade, Grader
-from .outcome import ERROR, FAILED, PASSED, SKIPPED, Outcome
+from .outcome import ERROR, FAILED, NOT_RUN, PASSED, SKIPPED, Outcome
+from .scoring import ItemScore, Scorer
+from .spend import Spend, Tally
+from .workers import DaemonPool
 
 
 @dataclass(frozen=True)
@@ -26,6 +34,7 @@ class Job:
     case: EvalCase
     model: Model
     sample: int = 1
+    seed: int | None = None  # sent with the request when set
 
 
 def default_messages(job: Job) -> list[dict[str, str]]:
@@ -39,11 +48,8 @@ def default_extract(reply: str, case: EvalCase) -> str | None:
 
 @dataclass(frozen=True)
 class GenerationSettings:
-    temperature: float = 0.0
-    max_tokens: int | None = None
     concurrency: int = 8
     grading_workers: int = 2
-    missing_key_reason: str | None = None  # set when the endpoint needs a key and has none
 
 
 @dataclass(frozen=True)
@@ -59,24 +65,28 @@ class Pipeline:
     def __init__(
         self,
         settings: GenerationSettings,
-        client_factory: Callable[[], ChatClient],
+        answerer: Answerer,
         grader: Grader | None,
         grading_unavailable: str | None,
         on_outcome: Callable[[Outcome], None] | None = None,
         messages: Callable[[Job], list[dict[str, str]]] | None = None,
         extract: Callable[[str, EvalCase], str | None] | None = None,
+        scorer: Scorer | None = None,
     ) -> None:
         self.settings = settings
-        self._client_factory = client_factory
-        self._client: ChatClient | None = None
+        self._answerer = answerer
         self._grader = grader
         self._grading_unavailable = grading_unavailable
         self._on_outcome = on_outcome
         self._messages = messages or default_messages
         self._extract = extract or default_extract
-        self._generation = ThreadPoolExecutor(settings.concurrency, "llmcode-gen")
+        self._scorer = scorer
+        self._cases: dict[str, EvalCase] = {}
+        self._generation = DaemonPool(settings.concurrency, "llmcode-gen")
         self._grading = ThreadPoolExecutor(settings.grading_workers, "llmcode-grade")
         self._futures: dict[str, tuple[Job, Future[Outcome]]] = {}
+        self._tallies: dict[str, Tally] = {}
+        self._answers: dict[str, Answer] = {}
         self._suites: dict[str, Future[Suite]] = {}
         self._lock = threading.Lock()
         self._closing = False
@@ -89,54 +99,61 @@ class Pipeline:
                 return self._futures[job.key][1]
             future: Future[Outcome] = Future()
             self._futures[job.key] = (job, future)
+            self._cases[job.case.name] = job.case
         if self._closing:
-            self._finish(future, _error(job, "not run: the session was ending"))
+            self._finish(future, self._not_run(job))
         elif job.model.is_reference:
             self._suite(job.case).add_done_callback(
                 lambda suite: self._finish(future, self._reference_outcome(job, suite.result()))
             )
-        elif self.settings.missing_key_reason:
-            self._finish(future, _outcome(job, SKIPPED, self.settings.missing_key_reason))
         else:
             if self._grader is not None:
                 self._suite(job.case)
-            self._generation.submit(self._generate, job, future)
+            self._generation.submit(lambda: self._generate(job, future))
         return future
 
-    def close(self) -> None:
-        """Cancel what has not started; outcomes of unfinished items become errors."""
+    def stop_starting(self) -> None:
+        """The run is ending: send no new request and start no new grading."""
         self._closing = True
-        self._generation.shutdown(wait=False, cancel_futures=True)
-        self._grading.shutdown(wait=False, cancel_futures=True)
-        with self._lock:
-            pending = [(job, f) for job, f in self._futures.values() if not f.done()]
-        for job, future in pending:
-            self._finish(future, _error(job, "not run: the session ended before it finished"))
-        if self._client is not None:
-            self._client.close()
+        self._generation.cancel_pending()
+
+    def close(self, grace_s: float = 0.0) -> None:
+        """End the run: requests not yet sent are dropped, those in flight get grace_s to
+        answer and are then abandoned; every unfinished item ends as not run."""
+        self.stop_starting()
+        try:
+            self._generation.wait_idle(grace_s)
+        finally:
+            self._answerer.close()
+            self._generation.shutdown()
+            self._grading.shutdown(wait=False, cancel_futures=True)
+            with self._lock:
+                pending = [(job, f) for job, f in self._futures.values() if not f.done()]
+            for job, future in pending:
+                self._finish(future, self._not_run(job))
 
     # -- generation -------------------------------------------------------------------
 
-    @property
-    def client(self) -> ChatClient:
-        with self._lock:
-            if self._client is None:
-                self._client = self._client_factory()
-            return self._client
-
     def _generate(self, job: Job, future: Future[Outcome]) -> None:
+        tally = Tally(self._answerer.price_of)
+        with self._lock:
+            self._tallies[job.key] = tally
         try:
-            params: dict[str, Any] = {"temperature": self.settings.temperature}
-            if self.settings.max_tokens is not None:
-                params["max_tokens"] = self.settings.max_tokens
-            completion = self.client.complete(job.model.id, self._messages(job), **params)
-        except ApiError as exc:
-            self._finish(future, _error(job, str(exc)))
+            answer = self._answerer.answer(
+                job.case, job.model.id, job.sample, tally, self._messages(job), job.seed
+            )
+        except NoAnswer as exc:
+            status = SKIPPED if exc.skipped else ERROR
+            self._finish(future, _outcome(job, status, str(exc), spend=tally.snapshot()))
             return
         except Exception as exc:  # noqa: BLE001 - a bug must not hang the item
-            self._finish(future, _error(job, f"generation crashed: {exc!r}"))
+            self._finish(future, _outcome(job, ERROR, f"generation crashed: {exc!r}",
+                                          spend=tally.snapshot()))
             return
-        cost = job.model.cost(completion.prompt_tokens, completion.completion_tokens)
+        with self._lock:
+            self._answers[job.key] = answer
+        spend = tally.snapshot()
+        completion = answer.completion
         code = self._extract(completion.text, job.case)
         if code is None:
             self._finish(
@@ -147,37 +164,57 @@ class Pipeline:
                     f"the reply holds no usable {job.case.language} code (no fenced code block "
                     f"tagged {job.case.language} or untagged); reply starts: "
                     f"{completion.text[:300]!r}",
-                    completion,
-                    cost,
+                    answer,
+                    spend,
                 ),
             )
             return
         if self._grader is None:
             self._finish(
-                future, _outcome(job, ERROR, str(self._grading_unavailable), completion, cost, code)
+                future, _outcome(job, ERROR, str(self._grading_unavailable), answer, spend, code)
             )
             return
+        if self._closing:
+            self._finish(future, self._not_run(job))
+            return
         try:
-            self._grading.submit(self._grade, job, future, completion, cost, code)
+            self._grading.submit(self._grade, job, future, answer, spend, code)
         except RuntimeError:
-            self._finish(future, _error(job, "not graded: the session was ending"))
+            self._finish(future, self._not_run(job))
+
+    def _not_run(self, job: Job) -> Outcome:
+        """The run ended before this item had a verdict: say how far it got and what its
+        requests cost so far (one still in flight counts as unanswered)."""
+        with self._lock:
+            tally = self._tallies.get(job.key)
+            answer = self._answers.get(job.key)
+        spend = tally.snapshot() if tally is not None else Spend()
+        if answer is not None:
+            message = "not run: the run ended before the answer was graded"
+        elif spend.unanswered:
+            message = ("not run: the run ended while a request was in flight; it was abandoned "
+                       "and what the endpoint billed for it is unknown")
+        elif spend.attempts:
+            message = "not run: the run ended between two attempts"
+        else:
+            message = "not run: the run ended before the item started"
+        return _outcome(job, NOT_RUN, message, answer, spend)
 
     # -- grading ----------------------------------------------------------------------
 
     def _grade(
-        self, job: Job, future: Future[Outcome], completion: Completion, cost: float | None,
-        code: str,
+        self, job: Job, future: Future[Outcome], answer: Answer, spend: Spend, code: str
     ) -> None:
         assert self._grader is not None
         suite = self._suite(job.case).result()
         if suite.error:
-            self._finish(future, _outcome(job, ERROR, suite.error, completion, cost, code))
+            self._finish(future, _outcome(job, ERROR, suite.error, answer, spend, code))
             return
         try:
             grade = self._grader.grade(job.case, code, suite.ids)
         except Exception as exc:  # noqa: BLE001 - a bug must not hang the item
             grade = Grade("error", f"grading crashed: {exc!r}")
-        self._finish(future, _outcome(job, grade.verdict, grade.message, completion, cost, code, grade))
+        self._finish(future, _outcome(job, grade.verdict, grade.message, answer, spend, code, grade))
 
     def _suite(self, case: EvalCase) -> Future[Suite]:
         with self._lock:
@@ -216,14 +253,28 @@ class Pipeline:
         completion = Completion(
             f"```{job.case.language}\n{reference}```", "reference", 0, 0, 0.0, attempts=0
         )
+        answer = Answer(completion, job.model.id)
         grade = suite.reference_grade
         if suite.error or grade is None:
-            return _outcome(job, ERROR, str(suite.error), completion, 0.0, reference, grade)
-        return _outcome(job, grade.verdict, grade.message, completion, 0.0, reference, grade)
+            return _outcome(job, ERROR, str(suite.error), answer, Spend(), reference, grade)
+        return _outcome(job, grade.verdict, grade.message, answer, Spend(), reference, grade)
 
-    def _finish(self, future: Future[Outcome], outcome: Outcome) -> None:
+    def _finish(self, future: Future[Outcome], outcome: Outcome, scored: bool = False) -> None:
         if future.done():
             return
+        if self._closing and outcome.status == ERROR:
+            # Ended by the run's end (a container removed, a request abandoned), not by a
+            # fault of its own.
+            outcome = replace(outcome, status=NOT_RUN, message=f"not run: {outcome.message}")
+        if self._scorer is not None and not scored:
+            if self._scorer.wants_judge(outcome) and not self._closing:
+                # The judge is an API call: it waits in the generation pool, not here.
+                try:
+                    self._generation.submit(lambda: self._judge_then_finish(future, outcome))
+                    return
+                except RuntimeError:
+                    pass
+            outcome = self._score(outcome, use_judge=False)
         try:
             future.set_result(outcome)
         except Exception:  # noqa: BLE001 - set by a concurrent close(); keep the first
@@ -231,19 +282,42 @@ class Pipeline:
         if self._on_outcome is not None:
             self._on_outcome(outcome)
 
+    def _judge_then_finish(self, future: Future[Outcome], outcome: Outcome) -> None:
+        self._finish(future, self._score(outcome, use_judge=True), scored=True)
+
+    def _score(self, outcome: Outcome, use_judge: bool) -> Outcome:
+        """The outcome with its score; unscored rather than hanging the item on a bug."""
+        assert self._scorer is not None
+        case = self._cases.get(outcome.case)
+        if case is None:
+            return outcome
+        suite = self._suites.get(case.name)
+        ids = suite.result().ids if suite is not None and suite.done() else None
+        try:
+            return self._scorer.attach(outcome, case, ids, use_judge)
+        except Exception as exc:  # noqa: BLE001
+            note = f"not scored: scoring crashed: {exc!r}"
+            return replace(outcome, score=ItemScore(None, None, None, None, None, note=note))
+
 
 def _outcome(
     job: Job,
     status: str,
     message: str,
-    completion: Completion | None = None,
-    cost: float | None = None,
+    answer: Answer | None = None,
+    spend: Spend = Spend(),
     code: str | None = None,
     grade: Grade | None = None,
 ) -> Outcome:
-    return Outcome(job.case.name, job.model.id, job.sample, status, message, completion, cost,
-                   code, grade)
-
-
-def _error(job: Job, message: str) -> Outcome:
-    return _outcome(job, ERROR, message)
+    sent_seed = job.seed if answer is not None and answer.completion.attempts > 0 else None
+    return Outcome(
+        job.case.name, job.model.id, job.sample, status, message,
+        completion=answer.completion if answer else None,
+        cost_usd=spend.cost_usd,
+        code=code,
+        grade=grade,
+        spend=spend,
+        answered_by=answer.answered_by if answer else None,
+        recorded=answer.recorded if answer else None,
+        seed=sent_seed,
+    )

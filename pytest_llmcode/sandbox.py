@@ -7,12 +7,14 @@ containers (pytest-xdist workers share the engine).
 
 from __future__ import annotations
 
+import gc
 import os
 import socket
 import threading
 import time
+import warnings
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:
     import docker
@@ -174,6 +176,33 @@ class Sandbox:
         finally:
             self.remove(container_id)
 
+    def wait_until(
+        self, container_id: str, done: Callable[[], bool], time_limit_s: float
+    ) -> ContainerRun:
+        """Wait until `done()` (the container's work is there, whether or not it has exited
+        yet) or the container stops; past the limit plus grace the host kills it."""
+        import docker
+
+        started = time.monotonic()
+        deadline = started + time_limit_s + self.limits.watchdog_grace_s
+        next_check = started + 0.5
+        while time.monotonic() < deadline:
+            if done():
+                return ContainerRun(None, False, time.monotonic() - started)
+            if time.monotonic() >= next_check:
+                next_check = time.monotonic() + 0.5
+                try:
+                    state = self.client.api.inspect_container(container_id)["State"]
+                except docker.errors.NotFound:
+                    state = {"Running": False, "ExitCode": None}
+                except docker.errors.DockerException as exc:
+                    raise SandboxError(f"cannot follow a sandbox container: {exc}") from None
+                if not state.get("Running"):
+                    return ContainerRun(state.get("ExitCode"), False, time.monotonic() - started)
+            time.sleep(0.005)
+        self.remove(container_id)
+        return ContainerRun(None, True, time.monotonic() - started)
+
     def remove(self, container_id: str) -> None:
         if self._client is not None:
             _force_remove_id(self._client, container_id)
@@ -198,12 +227,19 @@ def connect() -> docker.DockerClient:
         import docker
     except ImportError:  # pragma: no cover - docker is a declared dependency
         raise SandboxError("the `docker` Python package is missing: pip install docker") from None
-    try:
-        client = docker.from_env(timeout=30)
-        client.ping()
-    except docker.errors.DockerException as exc:
-        raise SandboxError(f"no Docker engine answers ({exc}): {START_HINT}") from None
-    return client
+    with warnings.catch_warnings():
+        # docker-py leaves the socket of a failed connection attempt unclosed: collect it
+        # here, quietly, instead of in whatever code runs the garbage collector next.
+        warnings.simplefilter("ignore", ResourceWarning)
+        try:
+            client = docker.from_env(timeout=30)
+            client.ping()
+        except docker.errors.DockerException as exc:
+            failure = str(exc)
+        else:
+            return client
+        gc.collect()
+    raise SandboxError(f"no Docker engine answers ({failure}): {START_HINT}")
 
 
 def _labels(watchdog_s: float) -> dict[str, str]:

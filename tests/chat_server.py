@@ -28,6 +28,7 @@ class Reply:
     prompt_tokens: int = 50
     headers: dict[str, str] = field(default_factory=dict)
     raw_body: str | None = None
+    trickle_s: float = 0.0  # before the body, send a space every 0.05 s for this long
 
 
 Responder = Callable[[dict[str, Any]], Reply]
@@ -64,7 +65,9 @@ class ChatServer:
 
         self._http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._http.daemon_threads = True
-        self._thread = threading.Thread(target=self._http.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._http.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def base_url(self) -> str:
@@ -78,6 +81,11 @@ class ChatServer:
     def stop(self) -> None:
         self._http.shutdown()
         self._http.server_close()
+
+    @property
+    def in_flight(self) -> int:
+        with self._lock:
+            return self._in_flight
 
     def script(self, model: str, responder: Responder) -> None:
         self.responders[model] = responder
@@ -117,13 +125,18 @@ class ChatServer:
                               "total_tokens": reply.prompt_tokens + tokens},
                 })
             data = payload.encode()
+            padding = int(reply.trickle_s / 0.05)
             try:
                 handler.send_response(reply.status)
                 handler.send_header("Content-Type", "application/json")
-                handler.send_header("Content-Length", str(len(data)))
+                handler.send_header("Content-Length", str(padding + len(data)))
                 for key, value in reply.headers.items():
                     handler.send_header(key, value)
                 handler.end_headers()
+                for _ in range(padding):
+                    handler.wfile.write(b" ")
+                    handler.wfile.flush()
+                    time.sleep(0.05)
                 handler.wfile.write(data)
             except (BrokenPipeError, ConnectionResetError):
                 pass

@@ -8,6 +8,13 @@ import pytest
 from chat_server import ChatServer
 
 
+@pytest.fixture(autouse=True)
+def not_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The record mode of inner runs defaults to `none` when CI is set (and .ci/run sets it):
+    tests that mean CI set it themselves."""
+    monkeypatch.delenv("CI", raising=False)
+
+
 @pytest.fixture
 def chat_server() -> Iterator[ChatServer]:
     server = ChatServer().start()

@@ -21,7 +21,9 @@ CASES = bundled_cases()
 def grader(sandbox_image: str) -> Iterator[Grader]:
     sandbox = Sandbox(sandbox_image)
     with tempfile.TemporaryDirectory(prefix="llmcode-test-") as scratch:
-        yield Grader(sandbox, Path(scratch))
+        grader = Grader(sandbox, Path(scratch), spares=1)
+        yield grader
+        grader.close()
     sandbox.close()
 
 

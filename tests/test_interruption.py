@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from pytest_llmcode.pool import IDLE_S
 from pytest_llmcode.sandbox import LABEL, connect, sweep
 
 SLOW_CASE = {
@@ -81,9 +82,9 @@ def test_sigkill_leaves_containers_only_until_their_time_limit(
         assert wait_until(lambda: len(containers_of(proc.pid)) >= 2, 60), "grading never started"
     finally:
         stop(proc)
-    # The answer's container allows the case limit plus 10 s, the test container plus 5 s;
-    # inside each, `timeout` ends the process and the engine removes the container.
-    assert wait_until(lambda: containers_of(proc.pid) == [], limit + 10 + 10)
+    # A graded pair ends at the case limit plus 5 s, an unused warm spare after IDLE_S;
+    # inside each, the runner stops itself and the engine removes the container.
+    assert wait_until(lambda: containers_of(proc.pid) == [], max(limit + 5, IDLE_S) + 10)
 
 
 def test_sweep_removes_containers_of_a_killed_run(tmp_path: Path, sandbox_image: str) -> None:

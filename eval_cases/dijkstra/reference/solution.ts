@@ -86,6 +86,10 @@ function collectNodes(graph: Graph, source: string): Set<string> {
   return nodes;
 }
 
+/**
+ * Shortest distances and predecessors from `source` to every node of `graph`.
+ * @throws {Error} when an edge weight is negative or not a finite number
+ */
 export function dijkstra(graph: Graph, source: string): ShortestPaths {
   const nodes = collectNodes(graph, source);
   const dist = new Map<string, number>([[source, 0]]);
@@ -120,6 +124,10 @@ export function dijkstra(graph: Graph, source: string): ShortestPaths {
   return { distances, previous };
 }
 
+/**
+ * One shortest path from `source` to `target` and its length; `{distance: null, path: []}`
+ * when `target` cannot be reached.
+ */
 export function shortestPath(graph: Graph, source: string, target: string): PathResult {
   const { distances, previous } = dijkstra(graph, source);
   const own = Object.prototype.hasOwnProperty.call(distances, target);

@@ -1,20 +1,21 @@
 """Grading runner, run inside the test container (trusted code, image-baked).
 
-Usage: run.py LANGUAGE INTERFACE SOLUTION_FILE TIME_LIMIT_S [CALL_PORT CONTROL_PORT]
+Usage: run.py IDLE_S [WARM_LANGUAGE]
 
-Copies the hidden tests (/case) into a private working directory and runs the language's
-own test runner there. With the two ports (isolated grading) the answer runs in another
-container whose loopback this one shares: the tests import a stand-in `solution` module
-that forwards calls to it, or talk HTTP to it. Without them (process mode, used for Go)
-the answer is copied next to the tests.
+Started ahead of need; waits for /job/job.json (language, interface, solution_file, limit,
+nonce, ports), copies the hidden tests (/job/case) into a private working directory and
+runs the language's own test runner there. With ports (isolated grading) the answer runs in
+another container whose loopback this one shares: the tests import a stand-in `solution`
+module that forwards calls to it, or talk HTTP to it. Without them (process mode, used for
+Go) the answer (/answer) is copied next to the tests.
 
 Writes one JSON report to /report/report.json, a file mount only this container has:
-{"nonce", "isolation", "stage", "tests": [{"id", "outcome", "message"}], "output"}.
-The host puts the grading's nonce in that file; it is read and erased before anything else
-runs, and this process is made non-dumpable, so answer code (in process mode, same user,
-same container) can neither read it from a file, an environment nor this process's memory.
-Stages: "compile" (the answer did not build), "integrity" (a Go answer uses what could
-forge a verdict in one process), "timeout" (the run hit the time limit),
+{"nonce", "isolation", "stage", "tests": [{"id", "outcome", "message"}], "output",
+"timings", "quality"}. The host puts the grading's nonce in that file; it is read and erased
+before anything else runs, and this process is made non-dumpable, so answer code (in process
+mode, same user, same container) can neither read it from a file, an environment nor this
+process's memory. Stages: "compile" (the answer did not build), "integrity" (a Go answer
+uses what could forge a verdict in one process), "timeout" (the run hit the time limit),
 "setup" (the answer's container never answered: infrastructure), "test" (tests ran).
 """
 
@@ -30,6 +31,9 @@ import subprocess
 import sys
 import time
 
+from jobs import compile_typescript, wait_for_job
+from quality import finish_quality, start_quality
+
 WORK = "/tmp/work"
 RESULTS = "/tmp/results"
 REPORT = "/report/report.json"
@@ -38,25 +42,40 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def main() -> None:
+    idle_s = float(sys.argv[1])
+    if sys.argv[2:] == ["python"]:
+        import pytest  # noqa: F401  (a warm interpreter: pytest is imported while idle)
+    no_dumps()
+    job = wait_for_job("/job/job.json", idle_s)
     nonce = take_nonce()
-    language, interface, solution_file, limit = sys.argv[1:5]
-    ports = sys.argv[5:7]
-    deadline = time.monotonic() + float(limit)
+    deadline = time.monotonic() + float(job["limit"])
+    language, interface, solution_file = job["language"], job["interface"], job["solution_file"]
     os.makedirs(WORK)
     os.makedirs(RESULTS)
-    for name in sorted(os.listdir("/case")):
-        shutil.copyfile(os.path.join("/case", name), os.path.join(WORK, name))
+    case_dir = "/job/case"
+    for name in sorted(os.listdir(case_dir)):
+        shutil.copyfile(os.path.join(case_dir, name), os.path.join(WORK, name))
 
-    if ports:
-        report = run_isolated(language, interface, solution_file, deadline, *ports)
+    # The static quality measure reads the answer as data (never runs it) and overlaps
+    # with the tests.
+    quality = start_quality(language, os.path.join("/answer", solution_file))
+    started = time.monotonic()
+    if job.get("ports"):
+        report = run_isolated(language, interface, solution_file, deadline, *job["ports"])
         report["isolation"] = "container"
     else:
         shutil.copyfile(os.path.join("/answer", solution_file), os.path.join(WORK, solution_file))
         report = RUNNERS[language](interface, solution_file, deadline)
         report["isolation"] = "process"
+    timings = report.setdefault("timings", {})
+    timings["test_s"] = round(time.monotonic() - started - timings.get("compile_s", 0.0), 4)
+    report["quality"] = finish_quality(quality, deadline)
+    timings["quality_wait_s"] = round(time.monotonic() - started - timings["test_s"]
+                                      - timings.get("compile_s", 0.0), 4)
     report["nonce"] = nonce
     report["output"] = report.get("output", "")[-OUTPUT_LIMIT:]
     kill_strays()
+    # The host reads the report the moment it parses as a whole JSON object.
     with open(REPORT, "w", encoding="utf-8") as fh:
         json.dump(report, fh)
 
@@ -88,14 +107,18 @@ def _others_alive() -> bool:
     return False
 
 
-def take_nonce() -> str:
-    """Make this process non-dumpable (its memory and /proc files are then closed to other
-    processes of the same user), then read the nonce from the report file and erase it."""
+def no_dumps() -> None:
+    """Make this process non-dumpable: its memory and /proc files are then closed to other
+    processes of the same user (answer code, in process mode)."""
     import ctypes
 
     pr_set_dumpable = 4
     if ctypes.CDLL(None, use_errno=True).prctl(pr_set_dumpable, 0, 0, 0, 0) != 0:
         raise OSError(ctypes.get_errno(), "prctl(PR_SET_DUMPABLE, 0) failed")
+
+
+def take_nonce() -> str:
+    """The grading's nonce, which the host put in the report file: read, then erased."""
     with open(REPORT, "r+", encoding="ascii") as fh:
         nonce = fh.read(256).strip()
         fh.seek(0)
@@ -151,18 +174,65 @@ def read_jsonl(path: str) -> list[dict[str, str]]:
 
 
 def run_python(interface: str, solution_file: str, deadline: float) -> dict[str, object]:
-    return outcome_report(*run_pytest(deadline, {"PYTHONPATH": HERE}))
-
-
-def run_pytest(deadline: float, env: dict[str, str]) -> tuple[str, list[dict[str, str]], str]:
+    # The answer shares the test process here: a fresh interpreter, never a fork of this
+    # one, whose memory holds the nonce.
     results = os.path.join(RESULTS, "pytest.jsonl")
     code, output = run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "pytest_reporter",
          "--rootdir", WORK, WORK],
         deadline,
-        {**env, "LLMCODE_RESULTS": results},
+        {"PYTHONPATH": HERE, "LLMCODE_RESULTS": results},
     )
-    return ("timeout" if code is None else "test"), read_jsonl(results), output
+    return outcome_report("timeout" if code is None else "test", read_jsonl(results), output)
+
+
+def run_pytest(deadline: float, env: dict[str, str]) -> tuple[str, list[dict[str, str]], str]:
+    """pytest in a forked child of this (possibly warm) interpreter, in its own session;
+    only for isolated grading, where the answer runs in another container."""
+    import pytest
+
+    results = os.path.join(RESULTS, "pytest.jsonl")
+    output = os.path.join(RESULTS, "pytest.out")
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setsid()
+            out = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.dup2(out, 1)
+            os.dup2(out, 2)
+            os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+            os.environ.update(env, LLMCODE_RESULTS=results)
+            os.chdir(WORK)
+            code = pytest.main(["-q", "-p", "no:cacheprovider", "-p", "pytest_reporter",
+                                "--rootdir", WORK, WORK])
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(int(code))
+        finally:
+            os._exit(70)
+    finished = wait_child(pid, deadline)
+    _kill_group(pid)
+    return ("test" if finished else "timeout"), read_jsonl(results), tail(output)
+
+
+def wait_child(pid: int, deadline: float) -> bool:
+    while time.monotonic() < deadline:
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return True
+        time.sleep(0.005)
+    os.killpg(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    return False
+
+
+def tail(path: str) -> str:
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(0, os.SEEK_END)
+            fh.seek(max(fh.tell() - OUTPUT_LIMIT, 0))
+            return fh.read().decode("utf-8", "replace")
+    except OSError:
+        return ""
 
 
 def run_node_tests(deadline: float, env: dict[str, str] | None = None) -> tuple[str, list[dict[str, str]], str]:
@@ -191,24 +261,25 @@ def run_isolated(
     status = control_status(int(control_port), min(deadline, time.monotonic() + 20), deadline)
     if status is None:
         return outcome_report("setup", [], "the answer's container never answered its supervisor port")
+    timings = {"compile_s": float(status.get("compile_s") or 0.0)}
     if status.get("stage") == "building":
-        return outcome_report("timeout", [], "the answer was still being built at the time limit")
-    if status.get("stage") == "compile":
-        return outcome_report("compile", [], str(status.get("output", "")))
+        return {**outcome_report("timeout", [], "the answer was still being built at the time limit"),
+                "timings": timings}
+    if status.get("stage") in ("compile", "timeout"):
+        return {**outcome_report(str(status["stage"]), [], str(status.get("output", ""))),
+                "timings": timings}
     env = {
         "LLMCODE_CALL_PORT": call_port,
         "LLMCODE_DEADLINE": str(time.time() + deadline - time.monotonic()),
-        "PYTHONPATH": HERE,
     }
     if interface == "http":
-        wait_for_port(int(call_port), min(deadline, time.monotonic() + 10))
         env["SOLUTION_URL"] = f"http://127.0.0.1:{call_port}"
     elif language == "python":
         write_stand_in(solution_file, "from remote_python import __getattr__  # noqa: F401\n")
     else:
         stem = solution_file.rsplit(".", 1)[0]
         write_stand_in(stem + ".js", f"module.exports = require({os.path.join(HERE, 'remote_node.js')!r});\n")
-        wait_for_port(int(call_port), min(deadline, time.monotonic() + 10))
+    wait_for_answer(int(call_port), int(control_port), min(deadline, time.monotonic() + 10))
     if language == "python":
         stage, tests, output = run_pytest(deadline, env)
     else:
@@ -217,7 +288,7 @@ def run_isolated(
     answer_output = str(final.get("output", "")).strip()
     if answer_output:
         output += "\n--- the answer's own output\n" + answer_output[-OUTPUT_LIMIT // 2:]
-    return outcome_report(stage, tests, output)
+    return {**outcome_report(stage, tests, output), "timings": timings}
 
 
 def write_stand_in(name: str, text: str) -> None:
@@ -243,14 +314,19 @@ def control_status(port: int, until: float, reply_until: float) -> dict[str, obj
     return {"stage": "building"} if accepted else None
 
 
-def wait_for_port(port: int, until: float) -> bool:
+def wait_for_answer(call_port: int, control_port: int, until: float) -> None:
+    """Until the answer listens on its port, or its process has ended (the tests will then
+    fail on their own), or the time is up."""
     while time.monotonic() < until:
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return True
+            socket.create_connection(("127.0.0.1", call_port), timeout=0.2).close()
+            return
         except OSError:
-            time.sleep(0.02)
-    return False
+            pass
+        status = control_status(control_port, time.monotonic() + 1, time.monotonic() + 1) or {}
+        if status.get("exit_code") is not None:
+            return
+        time.sleep(0.01)
 
 
 def run_http(solution_file: str, deadline: float) -> dict[str, object]:
@@ -287,17 +363,14 @@ def _wait_for_port(port: int, server: subprocess.Popen[bytes], until: float) -> 
 
 
 def run_typescript(interface: str, solution_file: str, deadline: float) -> dict[str, object]:
-    code, output = run(
-        ["tsc", "--strict", "--noEmitOnError", "--target", "es2020", "--module", "commonjs",
-         "--outDir", WORK, solution_file],
-        deadline,
-    )
-    if code is None:
-        return outcome_report("timeout", [], output)
+    started = time.monotonic()
+    code, output = compile_typescript(WORK, solution_file, deadline)
+    timings = {"compile_s": round(time.monotonic() - started, 4)}
     if code != 0:
-        return outcome_report("compile", [], output)
+        stage = "timeout" if code is None else "compile"
+        return {**outcome_report(stage, [], output), "timings": timings}
     stage, tests, test_output = run_node_tests(deadline)
-    return outcome_report(stage, tests, output + test_output)
+    return {**outcome_report(stage, tests, output + test_output), "timings": timings}
 
 
 # Go's package tests share a process with the answer, so nothing in that process is

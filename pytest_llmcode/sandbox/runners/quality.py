@@ -1,0 +1,302 @@
+"""Static quality and documentation measures of one answer, run inside the sandbox.
+
+Usage: quality.py LANGUAGE PATH_TO_ANSWER_FILE
+
+Prints one JSON object: {"quality": 0..10, "documentation": 0..10, "details": {...}}.
+run.py starts this script with start_quality() and collects it with finish_quality().
+
+The answer is never executed: only parsers, linters, type checkers and compilers look at
+it. Quality is 10 minus one point per finding of the language's own tools (floored at 0);
+documentation is 10 times the share of public definitions that carry a doc comment (with
+no public definition, the module's own doc comment decides).
+
+  python      pyflakes and mypy --strict; docstrings read with ast
+  javascript  TypeScript's checker on the JS (unused names, unreachable code, missing
+              returns, fallthrough) and a few lint rules; JSDoc on the exported functions
+  typescript  tsc --strict plus noUnused*/noImplicitReturns/noFallthrough, explicit `any`
+              and ts-ignore comments; JSDoc on the exported functions, classes, methods
+  go          gofmt -l and go vet; Go doc comments on exported functions, methods, types
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from typing import Any, NamedTuple
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SCRATCH = "/tmp/quality"
+MYPY_CACHE = "/opt/mypy-cache"
+TOOL_LIMIT_S = 25.0
+QUALITY_LIMIT_S = 30.0
+MAX_LISTED = 20
+
+
+def start_quality(language: str, path: str) -> subprocess.Popen[bytes]:
+    """Start measuring in the background; finish_quality collects the result."""
+    return subprocess.Popen(
+        [sys.executable, os.path.abspath(__file__), language, path], cwd="/tmp",
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def finish_quality(proc: subprocess.Popen[bytes], deadline: float) -> object:
+    """The measure's JSON, or {"error": ...}. It may use what is left of the grading time
+    limit (`deadline`, monotonic) plus the few seconds before the container's own timeout
+    stops everything, at most QUALITY_LIMIT_S."""
+    until = min(time.monotonic() + QUALITY_LIMIT_S, deadline + 4)
+    try:
+        out, _ = proc.communicate(timeout=max(until - time.monotonic(), 0.1))
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        return {"error": "the quality measure ran out of time"}
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    text = out.decode("utf-8", "replace")
+    try:
+        return json.loads(text.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return {"error": f"the quality measure failed (exit {proc.returncode}): {text[-500:]}"}
+
+
+class Measured(NamedTuple):
+    findings: list[str]
+    public: list[str]  # public definitions, by name
+    documented: list[str]  # those of them with a doc comment
+    module_doc: bool
+    tools: list[str]
+    unparsable: bool = False  # the file does not even parse: nothing else counts
+
+
+def main() -> None:
+    language, path = sys.argv[1:3]
+    os.makedirs(SCRATCH, exist_ok=True)
+    copy = os.path.join(SCRATCH, os.path.basename(path))
+    shutil.copyfile(path, copy)
+    print(json.dumps(result(MEASURES[language](copy))))
+
+
+def result(m: Measured) -> dict[str, Any]:
+    quality = 0.0 if m.unparsable else max(0.0, 10.0 - len(m.findings))
+    if m.public:
+        documentation = 10.0 * len(m.documented) / len(m.public)
+    else:
+        documentation = 10.0 if m.module_doc else 0.0
+    undocumented = [name for name in m.public if name not in m.documented]
+    return {
+        "quality": round(quality, 4),
+        "documentation": round(documentation, 4),
+        "details": {
+            "tools": m.tools,
+            "finding_count": len(m.findings),
+            "findings": [f[:300] for f in m.findings[:MAX_LISTED]],
+            "public": len(m.public),
+            "documented": len(m.documented),
+            "undocumented": undocumented[:MAX_LISTED],
+            "module_doc": m.module_doc,
+        },
+    }
+
+
+def tool(cmd: list[str], cwd: str = SCRATCH) -> tuple[int | None, str]:
+    """Run a tool in its own process group; None as the code means it ran out of time."""
+    proc = subprocess.Popen(
+        cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    try:
+        out, _ = proc.communicate(timeout=TOOL_LIMIT_S)
+        code: int | None = proc.returncode
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, _ = proc.communicate()
+        code = None
+    return code, out.decode("utf-8", "replace")
+
+
+# -- python ------------------------------------------------------------------------------
+
+
+def measure_python(path: str) -> Measured:
+    source = open(path, encoding="utf-8", errors="replace").read()
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        return Measured([f"syntax error: {exc.msg} (line {exc.lineno})"], [], [], False, ["ast"],
+                        unparsable=True)
+    name = os.path.basename(path)
+    findings: list[str] = []
+    _, out = tool([sys.executable, "-m", "pyflakes", name])
+    findings += [f"pyflakes: {line}" for line in out.splitlines() if line.startswith(name)]
+    # The image holds mypy's cache of the standard library's stubs: a copy of it makes this
+    # check about five times faster than a cold start.
+    cache = os.path.join(SCRATCH, "mypy-cache")
+    if os.path.isdir(MYPY_CACHE) and not os.path.exists(cache):
+        shutil.copytree(MYPY_CACHE, cache)
+    _, out = tool([
+        sys.executable, "-m", "mypy", "--strict", f"--cache-dir={cache}",
+        "--no-error-summary", "--hide-error-context", "--no-color-output", "--show-error-codes",
+        "--config-file=", name,
+    ])
+    findings += [f"mypy: {line}" for line in out.splitlines() if ": error:" in line]
+    public, documented = python_public(tree)
+    module_doc = bool(ast.get_docstring(tree))
+    return Measured(findings, public, documented, module_doc, ["pyflakes", "mypy --strict"])
+
+
+def python_public(tree: ast.Module) -> tuple[list[str], list[str]]:
+    exported = _dunder_all(tree)
+    public: list[str] = []
+    documented: list[str] = []
+
+    def visit(node: ast.AST, qualname: str) -> None:
+        public.append(qualname)
+        if ast.get_docstring(node):  # type: ignore[arg-type]
+            documented.append(qualname)
+
+    definitions = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    for node in tree.body:
+        if not isinstance(node, definitions):
+            continue
+        if (node.name not in exported) if exported is not None else node.name.startswith("_"):
+            continue
+        visit(node, node.name)
+        if isinstance(node, ast.ClassDef):
+            for member in node.body:
+                if isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef)) and (
+                    not member.name.startswith("_")
+                ):
+                    visit(member, f"{node.name}.{member.name}")
+    return public, documented
+
+
+def _dunder_all(tree: ast.Module) -> set[str] | None:
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets
+        ) and isinstance(node.value, (ast.List, ast.Tuple)):
+            return {e.value for e in node.value.elts if isinstance(e, ast.Constant)
+                    and isinstance(e.value, str)}
+    return None
+
+
+# -- javascript and typescript -----------------------------------------------------------
+
+
+def measure_node(path: str) -> Measured:
+    language = "typescript" if path.endswith(".ts") else "javascript"
+    code, out = tool(["node", os.path.join(HERE, "quality_node.js"), language, path])
+    try:
+        data = json.loads(out.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        raise SystemExit(f"the TypeScript checker failed (exit {code}): {out[-500:]}") from None
+    return Measured(
+        [str(f) for f in data["findings"]],
+        [str(n) for n in data["public"]],
+        [str(n) for n in data["documented"]],
+        bool(data["module_doc"]),
+        [str(t) for t in data["tools"]],
+        bool(data["unparsable"]),
+    )
+
+
+# -- go ----------------------------------------------------------------------------------
+
+GO_FUNC = re.compile(r"^func\s+(?:\(\s*(?:\w+\s+)?\*?\s*(\w+)(?:\[[^\]]*\])?\s*\)\s*)?(\w+)")
+GO_TYPE = re.compile(r"^type\s+(\w+)")
+GO_GROUPED_TYPE = re.compile(r"^\s+(\w+)\s+\S")
+
+
+def measure_go(path: str) -> Measured:
+    with open(os.path.join(SCRATCH, "go.mod"), "w", encoding="utf-8") as fh:
+        fh.write("module solution\n\ngo 1.19\n")
+    name = os.path.basename(path)
+    findings: list[str] = []
+    code, out = tool(["gofmt", "-l", name])
+    unparsable = code != 0  # gofmt fails only when the file does not parse
+    if unparsable:
+        findings += [f"gofmt: {line}" for line in out.splitlines() if line.strip()]
+    elif out.strip():
+        findings.append(f"gofmt: {name} is not gofmt-formatted")
+    code, out = tool(["go", "vet", "."])
+    if code is None:
+        findings.append("go vet: ran out of time")
+    elif code != 0:
+        findings += [f"go vet: {line.strip()}" for line in out.splitlines()
+                     if line.strip() and not line.startswith("#")]
+    source = open(path, encoding="utf-8", errors="replace").read()
+    public, documented, module_doc = go_public(source)
+    return Measured(findings, public, documented, module_doc, ["gofmt -l", "go vet"],
+                    unparsable=unparsable)
+
+
+def go_public(source: str) -> tuple[list[str], list[str], bool]:
+    """Exported functions, methods of exported types and exported types, with whether the
+    line right above each is a comment (Go's doc-comment rule)."""
+    lines = source.splitlines()
+    public: list[str] = []
+    documented: list[str] = []
+    in_type_group = False
+    module_doc = False
+    for number, line in enumerate(lines):
+        if line.startswith("package "):
+            module_doc = _go_comment_above(lines, number)
+        if in_type_group:
+            if line.startswith(")"):
+                in_type_group = False
+                continue
+            match = GO_GROUPED_TYPE.match(line)
+            name = match.group(1) if match and line.startswith(("\t", "    ")) else None
+            if name and name[0].isupper() and line.count("\t") <= 1:
+                public.append(name)
+                if _go_comment_above(lines, number):
+                    documented.append(name)
+            continue
+        if re.match(r"^type\s*\(", line):
+            in_type_group = True
+            continue
+        func = GO_FUNC.match(line)
+        if func:
+            receiver, name = func.group(1), func.group(2)
+            if not name[0].isupper() or (receiver and not receiver[0].isupper()):
+                continue
+            qualname = f"{receiver}.{name}" if receiver else name
+        else:
+            match = GO_TYPE.match(line)
+            if not match or not match.group(1)[0].isupper():
+                continue
+            qualname = match.group(1)
+        public.append(qualname)
+        if _go_comment_above(lines, number):
+            documented.append(qualname)
+    return public, documented, module_doc
+
+
+def _go_comment_above(lines: list[str], number: int) -> bool:
+    if number == 0:
+        return False
+    above = lines[number - 1].strip()
+    return above.startswith("//") or above.endswith("*/")
+
+
+MEASURES = {
+    "python": measure_python,
+    "javascript": measure_node,
+    "typescript": measure_node,
+    "go": measure_go,
+}
+
+if __name__ == "__main__":
+    main()

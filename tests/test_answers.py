@@ -1,0 +1,71 @@
+"""The answerer's order of business: cassette first, then the key, then the model chain."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from chat_server import bundled_cases
+from pytest_llmcode.answers import Answerer, NoAnswer
+from pytest_llmcode.cassettes import Cassettes, Recording, endpoint_key, now
+from pytest_llmcode.catalog import Catalog
+from pytest_llmcode.client import ChatClient
+from pytest_llmcode.spend import Spend, Tally
+
+CASE = next(c for c in bundled_cases() if c.name == "flatten")
+ENDPOINT = endpoint_key("https://global-apis.com/v1")
+PARAMS = {"temperature": 0.0}
+
+
+def no_client() -> ChatClient:
+    raise AssertionError("no client may be made: nothing should be requested")
+
+
+def answerer(tmp_path: Path, mode: str) -> Answerer:
+    return Answerer(no_client, Catalog().get, ENDPOINT, PARAMS, cassettes=Cassettes(mode, tmp_path),
+                    missing_key_reason="no API key for global-apis.com: set GLOBAL_API_KEY")
+
+
+def test_a_recorded_answer_needs_no_key(tmp_path: Path) -> None:
+    request = {"endpoint": ENDPOINT, "model": "deepseek-v4-flash",
+               "messages": [{"role": "user", "content": CASE.prompt}], "params": PARAMS}
+    store = Cassettes("none", tmp_path)
+    store.save(store.path(CASE, "deepseek-v4-flash", 1),
+               Recording(request, "deepseek-v4-flash", "served", "```python\nx = 1\n```", 2.5,
+                         Spend(1, 0.0, 10, 20, 0.000005), now()), "t")
+    tally = Tally(Catalog().get)
+    answer = answerer(tmp_path, "none").answer(CASE, "deepseek-v4-flash", 1, tally)
+    assert answer.recorded is not None and answer.completion.text == "```python\nx = 1\n```"
+    assert tally.snapshot() == Spend()  # this run spent nothing
+
+
+def test_without_a_recording_a_missing_key_skips(tmp_path: Path) -> None:
+    with pytest.raises(NoAnswer, match="no API key") as info:
+        answerer(tmp_path, "once").answer(CASE, "deepseek-v4-flash", 1, Tally(Catalog().get))
+    assert info.value.skipped
+
+
+def test_in_mode_none_a_missing_recording_is_an_error_not_a_skip(tmp_path: Path) -> None:
+    with pytest.raises(NoAnswer, match="no recorded answer") as info:
+        answerer(tmp_path, "none").answer(CASE, "deepseek-v4-flash", 1, Tally(Catalog().get))
+    assert not info.value.skipped
+
+
+def test_the_cassette_key_is_the_messages_actually_sent(tmp_path: Path) -> None:
+    custom = [{"role": "system", "content": "Answer tersely."},
+              {"role": "user", "content": CASE.prompt}]
+    with pytest.raises(NoAnswer) as info:
+        answerer(tmp_path, "none").answer(CASE, "deepseek-v4-flash", 1, Tally(Catalog().get),
+                                          messages=custom)
+    assert "is missing" in str(info.value)
+    request = {"endpoint": ENDPOINT, "model": "deepseek-v4-flash", "messages": custom,
+               "params": PARAMS}
+    store = Cassettes("none", tmp_path)
+    store.save(store.path(CASE, "deepseek-v4-flash", 1),
+               Recording(request, "deepseek-v4-flash", "s", "x", 1.0, Spend(), now()), "t")
+    tally = Tally(Catalog().get)
+    assert answerer(tmp_path, "none").answer(CASE, "deepseek-v4-flash", 1, tally,
+                                             messages=custom).recorded is not None
+    with pytest.raises(NoAnswer, match=r"messages\[0\].content differs from character 0"):
+        answerer(tmp_path, "none").answer(CASE, "deepseek-v4-flash", 1, tally)

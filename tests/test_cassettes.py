@@ -1,0 +1,122 @@
+"""Cassettes: the file format, request matching and the four record modes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from chat_server import bundled_cases
+from pytest_llmcode.cassettes import (
+    Cassettes, Recording, dump, endpoint_key, first_difference, load, now,
+)
+from pytest_llmcode.spend import Spend
+
+CASE = next(c for c in bundled_cases() if c.name == "flatten")
+REQUEST = {
+    "endpoint": "api.example:8443/v1/chat/completions",
+    "model": "m",
+    "messages": [{"role": "user", "content": CASE.prompt}],
+    "params": {"temperature": 0.0},
+}
+TRICKY = "```python\ndef f():\n\treturn 'x'  \n```\n\nünïcode \\ \"quotes\"\r\nend "
+
+
+def recording(text: str = "```python\nx = 1\n```", answered_by: str = "m") -> Recording:
+    return Recording(REQUEST, answered_by, "m-served", text, 1.25,
+                     Spend(1, 0.0, 50, 20, 0.00001), now())
+
+
+def test_endpoint_key_drops_scheme_and_credentials() -> None:
+    assert endpoint_key("https://user:pw@api.example:8443/v1/") == "api.example:8443/v1/chat/completions"
+    assert endpoint_key("https://global-apis.com/v1") == "global-apis.com/v1/chat/completions"
+
+
+@pytest.mark.parametrize("text", [TRICKY, "", "one line", "trailing newline\n", "  lead\n\n"])
+def test_round_trip_is_exact(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text(dump(recording(text)))
+    loaded = load(path)
+    assert loaded.text == text and loaded.request == REQUEST
+    assert loaded.spend == Spend(1, 0.0, 50, 20, 0.00001) and loaded.latency_s == 1.25
+
+
+def test_multi_line_text_is_a_readable_block(tmp_path: Path) -> None:
+    text = dump(recording("```python\ndef f():\n    return 1\n```\n"))
+    assert "  text: |" in text and "    def f():\n        return 1\n" in text
+
+
+def test_keys_never_reach_a_cassette(tmp_path: Path) -> None:
+    store = Cassettes("once", tmp_path, secrets=("sk-live-123",))
+    path = store.path(CASE, "m", 1)
+    store.save(path, recording("echoing sk-live-123 back"), "flatten x m x sample 1")
+    text = path.read_text()
+    assert "sk-live-123" not in text and "[redacted]" in text
+    assert "Authorization" not in text and "Bearer" not in text
+    assert text.startswith("# pytest-llmcode cassette: flatten x m x sample 1\n")
+
+
+def test_where_cassettes_live(tmp_path: Path) -> None:
+    assert Cassettes("once", None).path(CASE, "org/model:7b", 2) == \
+        CASE.folder / ".cassettes" / "org_model_7b-s2.yaml"
+    assert Cassettes("once", tmp_path).path(CASE, "m", 1) == tmp_path / "flatten" / "m-s1.yaml"
+
+
+def test_differences_name_the_field() -> None:
+    changed = {**REQUEST, "messages": [{"role": "user", "content": CASE.prompt.replace(
+        "recursively", "iteratively")}]}
+    message = first_difference(REQUEST, changed)
+    assert message is not None and message.startswith("messages[0].content differs from character")
+    assert "recursively" in message and "iteratively" in message
+    assert first_difference(REQUEST, {**REQUEST, "params": {"temperature": 0.7}}) == \
+        "params.temperature differs: recorded 0.0, now 0.7"
+    assert first_difference(REQUEST, {**REQUEST, "params": {"temperature": 0.0, "max_tokens": 9}}) \
+        == "params.max_tokens is new (the cassette has no params.max_tokens)"
+    assert first_difference(REQUEST, {**REQUEST, "model": "other"}) == \
+        "model differs: recorded 'm', now 'other'"
+    assert first_difference(REQUEST, dict(REQUEST)) is None
+    assert first_difference({"t": 0}, {"t": 0.0}) is None
+
+
+@pytest.mark.parametrize(
+    "mode, state, expected",
+    [
+        ("none", "missing", "miss:is missing"),
+        ("none", "same", "replay"),
+        ("none", "changed", "miss:does not match"),
+        ("once", "missing", "call"),
+        ("once", "same", "replay"),
+        ("once", "changed", "miss:does not match"),
+        ("once", "corrupt", "miss:unreadable"),
+        ("new", "missing", "call"),
+        ("new", "same", "replay"),
+        ("new", "changed", "call"),
+        ("new", "corrupt", "call"),
+        ("all", "same", "call"),
+    ],
+)
+def test_record_modes(tmp_path: Path, mode: str, state: str, expected: str) -> None:
+    store = Cassettes(mode, tmp_path)
+    path = store.path(CASE, "m", 1)
+    if state != "missing":
+        Cassettes("all", tmp_path).save(path, recording(), "t")
+    if state == "corrupt":
+        path.write_text("format: 1\nrequest: [unclosed\n")
+    request = {**REQUEST, "params": {"temperature": 0.5}} if state == "changed" else REQUEST
+    found = store.lookup(path, request, ())
+    if expected == "replay":
+        assert found.recording is not None and found.miss is None
+    elif expected == "call":
+        assert found.recording is None and found.miss is None
+    else:
+        assert found.recording is None and found.miss is not None
+        assert expected.split(":", 1)[1] in found.miss and str(path) in found.miss
+
+
+def test_an_answer_from_a_fallback_needs_that_fallback(tmp_path: Path) -> None:
+    store = Cassettes("none", tmp_path)
+    path = store.path(CASE, "m", 1)
+    store.save(path, recording(answered_by="backup"), "t")
+    assert store.lookup(path, REQUEST, ("backup",)).recording is not None
+    miss = store.lookup(path, REQUEST, ()).miss
+    assert miss is not None and "came from fallback backup" in miss

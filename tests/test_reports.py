@@ -1,0 +1,83 @@
+"""The Markdown report, and the same figures with and without pytest-xdist."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from chat_server import ChatServer
+from llm_runs import answers, copy_cases, report, run
+
+# Measured durations differ between any two runs; everything else must not.
+TIMINGS = {"latency_s", "grading_s", "latency_p50_s", "latency_p95_s", "latency_p99_s"}
+
+
+def figures(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "models": {m: {k: v for k, v in s.items() if k not in TIMINGS}
+                   for m, s in data["models"].items()},
+        "results": [{k: v for k, v in r.items() if k not in TIMINGS} for r in data["results"]],
+        "gates": data["gates"],
+        "cases": data["manifest"]["cases"],
+    }
+
+
+@pytest.fixture
+def scripted(pytester: pytest.Pytester, chat_server: ChatServer, sandbox_image: str) -> ChatServer:
+    copy_cases(pytester, "flatten", "race_fix")
+    chat_server.script("good", answers())
+    chat_server.script("mixed", answers(race_fix="missing_return.js"))
+    pytester.makeini("[pytest]\nllm_prices =\n    good=0.25\n    mixed=0.5\n")
+    return chat_server
+
+
+def test_markdown_report_renders_tables(pytester: pytest.Pytester, scripted: ChatServer) -> None:
+    md = pytester.path / "out" / "summary.md"
+    result = run(pytester, scripted, "good,mixed", f"--llm-report-md={md}",
+                 "--llm-min-pass-rate=0.75")
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines([f"Markdown report: {md}"])
+    lines = md.read_text().splitlines()
+    assert lines[0] == "## pytest-llmcode results"
+    header = lines.index(next(line for line in lines if line.startswith("| model |")))
+    assert lines[header].split(" | ")[1:5] == ["passed", "failed", "errors", "pass rate"]
+    columns = lines[header].count(" | ")
+    assert lines[header + 1] == "| --- |" + " ---: |" * columns
+    good, mixed = lines[header + 2], lines[header + 3]
+    assert good.startswith("| good | 2 | 0 | 0 | 100.0% |") and good.count(" | ") == columns
+    assert mixed.startswith("| mixed | 1 | 1 | 0 | 50.0% |")
+    assert "| case | good | mixed |" in lines
+    assert any(line.startswith("| race_fix | pass 10.0 | FAIL ") for line in lines)
+    assert "- ✅ llmcode gate passed: min-pass-rate good: measured 1.000, required &gt;= 0.750" in lines
+    assert "- ❌ llmcode gate failed: min-pass-rate mixed: measured 0.500, required &gt;= 0.750" in lines
+
+
+def test_markdown_escapes_what_users_and_endpoints_name() -> None:
+    from pytest_llmcode.markdown import render
+    from pytest_llmcode.report import Row
+    from pytest_llmcode.summary import build
+
+    rows = [Row("flat|ten", "m<script>|x", 1, "passed", score=9.0)]
+    text = render(build(rows, ("m<script>|x",), {}, 1))
+    assert "<script>" not in text
+    assert "| flat\\|ten | pass 9.0 |" in text
+
+
+def test_xdist_gives_the_same_figures_as_a_serial_run(
+    pytester: pytest.Pytester, scripted: ChatServer
+) -> None:
+    # Both runs ask the server (no cassette replay), so their figures must agree.
+    args = ("--llm-samples=2", "--llm-min-pass-rate=0.7", "--llm-min-score=5",
+            "--llm-record-mode=all")
+    serial, parallel = pytester.path / "serial.json", pytester.path / "parallel.json"
+    first = run(pytester, scripted, "good,mixed", f"--llm-report={serial}", *args)
+    second = run(pytester, scripted, "good,mixed", f"--llm-report={parallel}", "-n", "2", *args)
+    assert first.ret == second.ret == pytest.ExitCode.TESTS_FAILED
+    first.assert_outcomes(passed=6, failed=2)
+    second.assert_outcomes(passed=6, failed=2)
+    assert figures(report(serial)) == figures(report(parallel))
+    assert report(parallel)["models"]["good"]["score"] == 10.0
+    assert report(parallel)["models"]["mixed"]["k"] == 2
+    second.stdout.fnmatch_lines(["created: 2/2 workers", "*llmcode gate failed: min-pass-rate mixed: measured 0.500, *"])
