@@ -17,6 +17,7 @@ import time
 # full DOM library on one core).
 TSC = ["tsc", "--strict", "--noEmitOnError", "--skipLibCheck", "--target", "es2020",
        "--lib", "es2020", "--module", "commonjs"]
+OUTPUT_LIMIT = 16_000
 TS_GLOBALS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ts-globals.d.ts")
 
 
@@ -43,3 +44,14 @@ def compile_typescript(workdir: str, source: str, deadline: float) -> tuple[int 
     except subprocess.TimeoutExpired as exc:
         return None, (exc.stdout or b"").decode("utf-8", "replace")
     return done.returncode, done.stdout.decode("utf-8", "replace")
+
+
+def tail(path: str) -> str:
+    """The last OUTPUT_LIMIT bytes of a file the answer may have filled, as text."""
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(0, os.SEEK_END)
+            fh.seek(max(fh.tell() - OUTPUT_LIMIT, 0))
+            return fh.read().decode("utf-8", "replace")
+    except OSError:
+        return ""

@@ -31,13 +31,12 @@ import subprocess
 import sys
 import time
 
-from jobs import compile_typescript, wait_for_job
+from jobs import OUTPUT_LIMIT, compile_typescript, tail, wait_for_job
 from quality import finish_quality, start_quality
 
 WORK = "/tmp/work"
 RESULTS = "/tmp/results"
 REPORT = "/report/report.json"
-OUTPUT_LIMIT = 16_000
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -223,16 +222,6 @@ def wait_child(pid: int, deadline: float) -> bool:
     os.killpg(pid, signal.SIGKILL)
     os.waitpid(pid, 0)
     return False
-
-
-def tail(path: str) -> str:
-    try:
-        with open(path, "rb") as fh:
-            fh.seek(0, os.SEEK_END)
-            fh.seek(max(fh.tell() - OUTPUT_LIMIT, 0))
-            return fh.read().decode("utf-8", "replace")
-    except OSError:
-        return ""
 
 
 def run_node_tests(deadline: float, env: dict[str, str] | None = None) -> tuple[str, list[dict[str, str]], str]:

@@ -20,12 +20,11 @@ import subprocess
 import sys
 import time
 
-from jobs import compile_typescript, wait_for_job
+from jobs import OUTPUT_LIMIT, compile_typescript, tail, wait_for_job
 
 WORK = "/tmp/work"
 LOG = "/tmp/answer.log"
 HERE = os.path.dirname(os.path.abspath(__file__))
-OUTPUT_LIMIT = 16_000
 
 
 def main() -> None:
@@ -93,16 +92,6 @@ def answer(conn: socket.socket, status: dict, process: subprocess.Popen | None) 
             reply["exit_code"] = process.poll()
             reply["output"] = tail(LOG)
         conn.sendall(json.dumps(reply).encode() + b"\n")
-
-
-def tail(path: str) -> str:
-    try:
-        with open(path, "rb") as fh:
-            fh.seek(0, os.SEEK_END)
-            fh.seek(max(fh.tell() - OUTPUT_LIMIT, 0))
-            return fh.read().decode("utf-8", "replace")
-    except OSError:
-        return ""
 
 
 if __name__ == "__main__":
