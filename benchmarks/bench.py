@@ -33,7 +33,9 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from chat_server import ChatServer, Reply, bundled_cases  # noqa: E402
 
+from pytest_llmcode.answers import Answerer  # noqa: E402
 from pytest_llmcode.cases import EvalCase, load_case  # noqa: E402
+from pytest_llmcode.cassettes import endpoint_key  # noqa: E402
 from pytest_llmcode.catalog import Model  # noqa: E402
 from pytest_llmcode.client import ChatClient, ClientSettings  # noqa: E402
 from pytest_llmcode.grading import Grade, Grader  # noqa: E402
@@ -71,11 +73,17 @@ def generation() -> None:
     rows = []
     try:
         for concurrency in (8, 32):
-            pipeline = Pipeline(
-                GenerationSettings(concurrency=concurrency, grading_workers=1),
+            answerer = Answerer(
                 client_factory=lambda: ChatClient(
                     ClientSettings(server.base_url, None, "GLOBAL_API_KEY", 30, 0)
                 ),
+                price_of=lambda model: Model(model, model),
+                endpoint=endpoint_key(server.base_url),
+                params={"temperature": 0.0},
+            )
+            pipeline = Pipeline(
+                GenerationSettings(concurrency=concurrency, grading_workers=1),
+                answerer,
                 grader=None,
                 grading_unavailable="benchmark: generation only",
             )
@@ -127,7 +135,10 @@ def host_direct(case: EvalCase, scratch: Path) -> float:
     shutil.copy(case.reference_file, work / case.solution_file)
     subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(work)],
                    cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False,
-                   env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+                   # Only pytest itself, as in the sandbox: the host's other plugins would
+                   # make the baseline slower than it needs to be.
+                   env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1",
+                        "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"})
     return time.monotonic() - started
 
 
