@@ -3,7 +3,6 @@ server, graded and measured in the real sandbox."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
