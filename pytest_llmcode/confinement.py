@@ -28,8 +28,10 @@ def confirm_confined(sandbox: Sandbox, scratch: Path) -> None:
             {"LLMCODE_NONCE": nonce},
             time_limit_s=20,
         )
-        sandbox.wait(container, 20)
-        report = read_report(report_dir / "report.json")
+        report_file = report_dir / "report.json"
+        sandbox.wait_until(container, lambda: read_report(report_file) is not None, 20)
+        sandbox.remove(container)
+        report = read_report(report_file)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     checks = report.get("checks") if report and report.get("nonce") == nonce else None

@@ -153,29 +153,6 @@ class Sandbox:
             raise SandboxError(f"cannot start a sandbox container: {exc}") from None
         return container_id
 
-    def wait(self, container_id: str, time_limit_s: float) -> ContainerRun:
-        """Wait for a container to stop; past its limit plus grace the host kills it."""
-        import docker
-        import requests
-
-        started = time.monotonic()
-        try:
-            status = self.client.api.wait(
-                container_id, timeout=time_limit_s + self.limits.watchdog_grace_s
-            )
-            return ContainerRun(int(status.get("StatusCode", -1)), False, time.monotonic() - started)
-        except docker.errors.NotFound:
-            # Finished and auto-removed before the wait began.
-            return ContainerRun(None, False, time.monotonic() - started)
-        except requests.exceptions.RequestException:
-            self.remove(container_id)
-            return ContainerRun(None, True, time.monotonic() - started)
-        except docker.errors.DockerException as exc:
-            self.remove(container_id)
-            raise SandboxError(f"sandbox container failed: {exc}") from None
-        finally:
-            self.remove(container_id)
-
     def wait_until(
         self, container_id: str, done: Callable[[], bool], time_limit_s: float
     ) -> ContainerRun:
