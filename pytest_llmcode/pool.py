@@ -77,17 +77,23 @@ class WarmPool:
         return slot if slot is not None else self._start(key)
 
     def release(self, slot: Slot) -> None:
-        """Remove a used slot in the background: the grading that used it is done."""
+        """Delete a used slot's files now and remove its containers in the background: the
+        grading that used it is done, and what a container may still write goes to files
+        that are no longer on the host's disk."""
+        shutil.rmtree(slot.directory, ignore_errors=True)
         try:
-            self._remover.submit(self._remove, slot)
+            self._remover.submit(self._remove_containers, slot)
         except RuntimeError:  # shutting down
-            self._remove(slot)
+            self._remove_containers(slot)
 
     def _remove(self, slot: Slot) -> None:
+        shutil.rmtree(slot.directory, ignore_errors=True)
+        self._remove_containers(slot)
+
+    def _remove_containers(self, slot: Slot) -> None:
         if slot.answer_container:
             self.sandbox.remove(slot.answer_container)
         self.sandbox.remove(slot.test_container)
-        shutil.rmtree(slot.directory, ignore_errors=True)
 
     def close(self) -> None:
         self._closed = True
