@@ -285,10 +285,6 @@ def _recorded_cost(replayed: list[Row]) -> float | None:
     return sum(c for c in costs if c is not None)
 
 
-def table(summaries: dict[str, ModelSummary]) -> list[str]:
-    return aligned(model_table(summaries))
-
-
 def model_table(summaries: Mapping[str, ModelSummary]) -> list[tuple[str, ...]]:
     """The per-model table, header first: the published comparison's columns (score, price,
     value) next to the measured ones. Shared by the terminal and the Markdown report."""
