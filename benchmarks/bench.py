@@ -225,7 +225,7 @@ def main(argv: list[str]) -> int:
     print(f"pytest-llmcode benchmark, {os.cpu_count()} cores, image {image_tag()}")
     scratch = Path(tempfile.mkdtemp(prefix="llmcode-bench-"))
     sandbox = Sandbox(image_tag())
-    grader = Grader(sandbox, scratch, spares=2)
+    grader = Grader(sandbox, scratch, workers=2, spares=2)
     try:
         for section in sections:
             if section == "generation":

@@ -16,10 +16,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .cases import EvalCase
-from .pool import CALL_PORT, CONTROL_PORT, Slot, WarmPool
+from .pool import Slot, WarmPool
 from .quality import Quality, read_quality
 from .sandbox import Sandbox, SandboxError
 from .sanitize import sanitize
+from .tester import Tester
 
 REPORT_LIMIT = 2 << 20
 
@@ -56,21 +57,29 @@ PROCESS_ONLY = frozenset({"go"})
 class Grader:
     """Grades answers in the sandbox.
 
-    isolation="container" (the default) runs the answer and the hidden tests in two
-    containers that share only a loopback interface; "process" runs them in one container
-    (always so for Go, whose tests are white-box package tests). Containers come from a
-    warm pool with `spares` started ahead per kind of grading.
+    isolation="container" (the default) runs each answer in a fresh container of its own and
+    its hidden tests in the tester, a long-lived trusted container that no answer code ever
+    runs in; only plain data crosses, through a socket the tester owns. "process" runs the
+    answer and its tests in one fresh container (always so for Go, whose tests are white-box
+    package tests). Containers come from a warm pool with `spares` started ahead; the
+    tester is sized to run `workers` gradings at once.
     """
 
     def __init__(
-        self, sandbox: Sandbox, scratch: Path, isolation: str = "container", spares: int = 0
+        self, sandbox: Sandbox, scratch: Path, isolation: str = "container", workers: int = 1,
+        spares: int = 0,
     ) -> None:
         self.sandbox = sandbox
         self.isolation = isolation
-        self.pool = WarmPool(sandbox, scratch, spares)
+        self.directory = scratch / "grading"
+        self.directory.mkdir(exist_ok=True)
+        self.directory.chmod(0o755)
+        self.pool = WarmPool(sandbox, self.directory, spares)
+        self.tester = Tester(sandbox, self.directory, workers)
 
     def close(self) -> None:
         self.pool.close()
+        self.tester.discard()
 
     def isolation_for(self, case: EvalCase) -> str:
         return "process" if case.language in PROCESS_ONLY else self.isolation
@@ -78,16 +87,18 @@ class Grader:
     def grade(self, case: EvalCase, code: str, expected_ids: frozenset[str] | None) -> Grade:
         started = time.monotonic()
         try:
-            slot = self.pool.take(self.isolation_for(case), case.language)
+            slot = self.pool.take(self.isolation_for(case))
         except SandboxError as exc:
             return Grade("error", str(exc), duration_s=time.monotonic() - started)
         waited = time.monotonic() - started
         try:
             nonce = secrets.token_hex(16)
-            _assign(slot, case, code, nonce)
+            job = _assign(slot, case, code, nonce)
+            follow = slot.container
+            if slot.isolation == "container":
+                follow = self.tester.submit({**job, "slot": slot.directory.name})
             run = self.sandbox.wait_until(
-                slot.test_container, lambda: read_report(slot.report_file) is not None,
-                case.timeout_s,
+                follow, lambda: read_report(slot.report_file) is not None, case.timeout_s
             )
             duration = time.monotonic() - started
             if run.killed_by_watchdog:
@@ -117,24 +128,29 @@ class Grader:
             self.pool.release(slot)
 
 
-def _assign(slot: Slot, case: EvalCase, code: str, nonce: str) -> None:
-    """Hand the job to the waiting containers; each job.json is written last, atomically.
+def _assign(slot: Slot, case: EvalCase, code: str, nonce: str) -> dict[str, object]:
+    """Hand the job over: the hidden tests and the answer, each where only its side reads
+    it; in process mode job.json is written last, atomically, and the container proceeds.
+    Returns the job.
 
     The nonce goes into the report file itself, never into a job file or an environment:
     the runner reads and erases it before any answer code runs, then writes its report
     over it."""
     slot.report_file.write_text(nonce, encoding="ascii")
-    (slot.answer_dir / case.solution_file).write_text(code, encoding="utf-8")
-    job = {"language": case.language, "interface": case.interface,
-           "solution_file": case.solution_file, "limit": case.timeout_s}
-    if slot.answer_container:
-        _write_atomic(slot.answer_dir / "job.json", json.dumps(job))
+    answer = slot.answer_dir / case.solution_file
+    answer.write_text(code, encoding="utf-8")
+    answer.chmod(0o644)  # the containers' user reads it, whatever the host's umask
     tests = slot.job_dir / "case"
     tests.mkdir()
+    tests.chmod(0o755)
     for test_file in case.test_files():
         shutil.copyfile(test_file, tests / test_file.name)
-    ports = [CALL_PORT, CONTROL_PORT] if slot.answer_container else None
-    _write_atomic(slot.job_dir / "job.json", json.dumps({**job, "ports": ports}))
+        (tests / test_file.name).chmod(0o644)
+    job: dict[str, object] = {"language": case.language, "interface": case.interface,
+                              "solution_file": case.solution_file, "limit": case.timeout_s}
+    if slot.isolation == "process":
+        _write_atomic(slot.job_dir / "job.json", json.dumps(job))
+    return job
 
 
 def _write_atomic(path: Path, text: str) -> None:

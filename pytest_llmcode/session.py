@@ -223,7 +223,8 @@ class LLMCodeSession:
             sweep(self.sandbox.client)
             self.sandbox.check_image()
             confirm_confined(self.sandbox, self.scratch)
-            grader = Grader(self.sandbox, self.scratch, spares=self.settings.grading_workers)
+            grader = Grader(self.sandbox, self.scratch, workers=self.settings.grading_workers,
+                            spares=self.settings.grading_workers)
             self.grader = grader
         except SandboxError as exc:
             unavailable = f"cannot grade: {exc}"

@@ -28,7 +28,8 @@ from chat_server import bundled_cases
 from pytest_llmcode.cases import EvalCase
 from pytest_llmcode.confinement import confirm_confined
 from pytest_llmcode.grading import Grade, Grader
-from pytest_llmcode.sandbox import LABEL, Mount, Sandbox, SandboxError, _labels
+from pytest_llmcode.sandbox import LABEL, Limits, Mount, Sandbox, SandboxError, _labels
+from pytest_llmcode.tester import TESTER
 
 REPO = Path(__file__).resolve().parent.parent
 ADVERSARIAL = Path(__file__).resolve().parent / "adversarial"
@@ -51,6 +52,7 @@ EVIDENCE = {
     "flatten/probes_docker_socket.py": "docker.sock",
     "flatten/reads_hidden_tests_for_expected_values.py": "hidden tests not found",
     "flatten/fills_tmp_and_root.py": "/tmp:",
+    "flatten/hijacks_the_testers_sockets.py": "hijack:",
     "race_fix/dumps_environment.js": "HOME",
     "race_fix/injects_terminal_and_ci_commands.js": "[ci-command] error",
     "go_review/dumps_environment.go": "HOME=/tmp",
@@ -143,7 +145,7 @@ def test_hostile_answer_never_passes(
     text = _shown(grade)
     assert grade.verdict in ("failed", "error"), f"{grade.verdict}: {grade.message}\n{grade.output}"
     assert _own_containers() == [], "a container of this grading was left behind"
-    assert list(scratch.iterdir()) == [], "the grading left files in its scratch directory"
+    assert _slots(scratch) == [], "the grading left files in its scratch directory"
     after = _host_state(case)
     assert after["tests"] == before["tests"], "the hidden tests or the reference changed on the host"
     assert after["planted"] - before["planted"] == set(), "the answer planted a file on the host"
@@ -207,7 +209,7 @@ class UnconfinedSandbox(Sandbox):
         mounts: list[Mount],
         environment: dict[str, str],
         time_limit_s: float,
-        network_of: str | None = None,
+        limits: Limits | None = None,
     ) -> str:
         container = self.client.containers.create(
             self.image,
@@ -239,7 +241,7 @@ def test_confinement_self_test_refuses_an_unconfined_container(sandbox_image: st
                   "minimal environment"):
         assert check in message, f"{check} not reported: {message}"
     assert _own_containers() == []
-    assert list(scratch.iterdir()) == []
+    assert _slots(scratch) == []
 
 
 def test_confinement_self_test_passes_the_real_sandbox(sandbox_image: str, scratch: Path) -> None:
@@ -262,9 +264,17 @@ def _shown(grade: Grade) -> str:
     return "\n".join(parts)
 
 
+def _slots(scratch: Path) -> list[str]:
+    """What is left of gradings in a grader's scratch directory (the tester's own socket
+    directory lives on with the tester)."""
+    return sorted(str(p) for p in scratch.rglob("*") if "tester" not in p.relative_to(scratch).parts
+                  and p.name != "grading")
+
+
 def _own_containers(settle_s: float = 15.0) -> list[str]:
     """Containers of this process still present once removals in progress have finished (the
-    engine's auto-remove and the grader's forced remove race, so one may still be going)."""
+    engine's auto-remove and the grader's forced remove race, so one may still be going),
+    but the long-lived tester."""
     import docker
 
     client = docker.from_env()
@@ -272,6 +282,7 @@ def _own_containers(settle_s: float = 15.0) -> list[str]:
         deadline = time.monotonic() + settle_s
         while True:
             found = client.api.containers(all=True, filters={"label": [LABEL, f"{LABEL}.pid={os.getpid()}"]})
+            found = [c for c in found if TESTER not in c.get("Command", "")]
             if not found or time.monotonic() > deadline:
                 return [f"{c['Id'][:12]} {c.get('State')} {c.get('Status')}" for c in found]
             time.sleep(0.2)

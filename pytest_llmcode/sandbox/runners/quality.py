@@ -3,7 +3,8 @@
 Usage: quality.py LANGUAGE PATH_TO_ANSWER_FILE
 
 Prints one JSON object: {"quality": 0..10, "documentation": 0..10, "details": {...}}.
-run.py starts this script with start_quality() and collects it with finish_quality().
+run.py and tester.py start it with start_quality() and collect it with
+Measurement.finish(); the tester measures Python answers in a fork of its warm process.
 
 The answer is never executed: only parsers, linters, type checkers and compilers look at
 it. Quality is 10 minus one point per finding of the language's own tools (floored at 0);
@@ -21,54 +22,88 @@ no public definition, the module's own doc comment decides).
 from __future__ import annotations
 
 import ast
+import io
 import json
 import os
 import re
+import select
 import shutil
 import signal
 import subprocess
 import sys
 import time
+import traceback
 from typing import Any, NamedTuple
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SCRATCH = "/tmp/quality"
 MYPY_CACHE = "/opt/mypy-cache"
 TOOL_LIMIT_S = 25.0
 QUALITY_LIMIT_S = 30.0
 MAX_LISTED = 20
+OUTPUT_LIMIT = 1 << 20
 
 
-def start_quality(language: str, path: str) -> subprocess.Popen[bytes]:
-    """Start measuring in the background; finish_quality collects the result."""
-    return subprocess.Popen(
-        [sys.executable, os.path.abspath(__file__), language, path], cwd="/tmp",
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+class Measurement:
+    """A measure running in a child process of its own session, its JSON on a pipe."""
 
+    def __init__(self, pid: int, stdout: int) -> None:
+        self.pid = pid
+        self.stdout = stdout
 
-def finish_quality(proc: subprocess.Popen[bytes], deadline: float) -> object:
-    """The measure's JSON, or {"error": ...}. It may use what is left of the grading time
-    limit (`deadline`, monotonic) plus the few seconds before the container's own timeout
-    stops everything, at most QUALITY_LIMIT_S."""
-    until = min(time.monotonic() + QUALITY_LIMIT_S, deadline + 4)
-    try:
-        out, _ = proc.communicate(timeout=max(until - time.monotonic(), 0.1))
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
-        return {"error": "the quality measure ran out of time"}
-    finally:
+    def finish(self, deadline: float) -> object:
+        """The measure's JSON, or {"error": ...}. It may use what is left of the grading
+        time limit (`deadline`, monotonic) plus the few seconds before the container's own
+        timeout stops everything, at most QUALITY_LIMIT_S."""
+        until = min(time.monotonic() + QUALITY_LIMIT_S, deadline + 4)
+        out = b""
+        timed_out = False
+        with os.fdopen(self.stdout, "rb", buffering=0) as stream:
+            while len(out) <= OUTPUT_LIMIT:
+                if not select.select([stream], [], [], max(until - time.monotonic(), 0))[0]:
+                    timed_out = True
+                    break
+                chunk = stream.read(1 << 16)
+                if not chunk:
+                    break
+                out += chunk
         try:
-            os.killpg(proc.pid, signal.SIGKILL)
+            os.killpg(self.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-    text = out.decode("utf-8", "replace")
-    try:
-        return json.loads(text.strip().splitlines()[-1])
-    except (ValueError, IndexError):
-        return {"error": f"the quality measure failed (exit {proc.returncode}): {text[-500:]}"}
+        _, status = os.waitpid(self.pid, 0)
+        if timed_out:
+            return {"error": "the quality measure ran out of time"}
+        text = out.decode("utf-8", "replace")
+        try:
+            return json.loads(text.strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            return {"error": f"the quality measure failed (exit {os.waitstatus_to_exitcode(status)}): "
+                             f"{text[-500:]}"}
+
+
+def start_quality(language: str, path: str, mypy: WarmMypy | None = None) -> Measurement:
+    """Start measuring in the background; Measurement.finish collects the result. With a
+    warm mypy (tester.py), a Python answer is measured in a fork of this process;
+    otherwise the measure runs in a fresh interpreter."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setsid()
+            os.close(read)
+            os.dup2(write, 1)
+            os.dup2(write, 2)
+            os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+            if language == "python" and mypy is not None:
+                print(json.dumps(measure(language, path, mypy)), flush=True)
+            else:
+                os.execv(sys.executable, [sys.executable, os.path.abspath(__file__), language, path])
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            os._exit(0)
+    os.close(write)
+    return Measurement(pid, read)
 
 
 class Measured(NamedTuple):
@@ -82,10 +117,23 @@ class Measured(NamedTuple):
 
 def main() -> None:
     language, path = sys.argv[1:3]
-    os.makedirs(SCRATCH, exist_ok=True)
-    copy = os.path.join(SCRATCH, os.path.basename(path))
-    shutil.copyfile(path, copy)
-    print(json.dumps(result(MEASURES[language](copy))))
+    print(json.dumps(measure(language, path)))
+
+
+def measure(language: str, path: str, mypy: WarmMypy | None = None) -> dict[str, Any]:
+    """Measure a copy of the answer in a scratch directory of this process's own."""
+    scratch = f"/tmp/quality-{os.getpid()}"
+    os.makedirs(scratch)
+    os.chdir(scratch)
+    try:
+        copy = os.path.join(scratch, os.path.basename(path))
+        shutil.copyfile(path, copy)
+        if language == "python":
+            return result(measure_python(copy, mypy))
+        return result(MEASURES[language](copy))
+    finally:
+        os.chdir("/tmp")
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def result(m: Measured) -> dict[str, Any]:
@@ -110,10 +158,11 @@ def result(m: Measured) -> dict[str, Any]:
     }
 
 
-def tool(cmd: list[str], cwd: str = SCRATCH) -> tuple[int | None, str]:
-    """Run a tool in its own process group; None as the code means it ran out of time."""
+def tool(cmd: list[str]) -> tuple[int | None, str]:
+    """Run a tool in the scratch directory (the current one), in its own process group;
+    None as the code means it ran out of time."""
     proc = subprocess.Popen(
-        cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, start_new_session=True,
     )
     try:
@@ -129,7 +178,48 @@ def tool(cmd: list[str], cwd: str = SCRATCH) -> tuple[int | None, str]:
 # -- python ------------------------------------------------------------------------------
 
 
-def measure_python(path: str) -> Measured:
+MYPY_FLAGS = ["--strict", "--no-error-summary", "--hide-error-context", "--no-color-output",
+              "--show-error-codes", "--config-file="]
+
+
+class WarmMypy:
+    """mypy's daemon with the standard library's stubs loaded once (about 0.7 s), so that a
+    check takes milliseconds. Check only in a forked child: each check then starts from the
+    same state, and nothing of one answer reaches the next."""
+
+    WARM_UP = "_llmcode_mypy_warm_up"
+
+    def __init__(self) -> None:
+        from mypy.dmypy_server import Server
+        from mypy.main import process_options
+
+        cache = "/tmp/mypy-cache"
+        shutil.copytree(MYPY_CACHE, cache)
+        here = os.getcwd()
+        os.makedirs("/tmp/mypy-warm-up")
+        os.chdir("/tmp/mypy-warm-up")
+        try:
+            with open(self.WARM_UP + ".py", "w", encoding="utf-8") as fh:
+                fh.write('"""Loads the standard library\'s stubs."""\n')
+            _, options = process_options([*MYPY_FLAGS, f"--cache-dir={cache}", self.WARM_UP + ".py"])
+            self.server = Server(options, "/tmp/mypy-warm-up/status.json")
+            self.check(self.WARM_UP + ".py")
+        finally:
+            os.chdir(here)
+
+    def check(self, name: str) -> str:
+        """mypy's output on a module in the current directory."""
+        from mypy.modulefinder import BuildSource
+
+        done = self.server.check([BuildSource(name, name[: -len(".py")])], export_types=False,
+                                 is_tty=False, terminal_width=80)
+        return str(done.get("out", "")) + str(done.get("err", ""))
+
+
+def measure_python(path: str, mypy: WarmMypy | None = None) -> Measured:
+    from pyflakes.api import check as pyflakes_check
+    from pyflakes.reporter import Reporter
+
     source = open(path, encoding="utf-8", errors="replace").read()
     try:
         tree = ast.parse(source)
@@ -138,18 +228,16 @@ def measure_python(path: str) -> Measured:
                         unparsable=True)
     name = os.path.basename(path)
     findings: list[str] = []
-    _, out = tool([sys.executable, "-m", "pyflakes", name])
-    findings += [f"pyflakes: {line}" for line in out.splitlines() if line.startswith(name)]
-    # The image holds mypy's cache of the standard library's stubs: a copy of it makes this
-    # check about five times faster than a cold start.
-    cache = os.path.join(SCRATCH, "mypy-cache")
-    if os.path.isdir(MYPY_CACHE) and not os.path.exists(cache):
-        shutil.copytree(MYPY_CACHE, cache)
-    _, out = tool([
-        sys.executable, "-m", "mypy", "--strict", f"--cache-dir={cache}",
-        "--no-error-summary", "--hide-error-context", "--no-color-output", "--show-error-codes",
-        "--config-file=", name,
-    ])
+    flakes = io.StringIO()
+    pyflakes_check(source, name, Reporter(flakes, flakes))
+    findings += [f"pyflakes: {line}" for line in flakes.getvalue().splitlines() if line.startswith(name)]
+    if mypy is not None:
+        out = mypy.check(name)
+    else:
+        # The image holds mypy's cache of the standard library's stubs: a copy of it makes
+        # this check about five times faster than a cold start.
+        shutil.copytree(MYPY_CACHE, "mypy-cache")
+        _, out = tool([sys.executable, "-m", "mypy", *MYPY_FLAGS, "--cache-dir=mypy-cache", name])
     findings += [f"mypy: {line}" for line in out.splitlines() if ": error:" in line]
     public, documented = python_public(tree)
     module_doc = bool(ast.get_docstring(tree))
@@ -220,7 +308,7 @@ GO_GROUPED_TYPE = re.compile(r"^\s+(\w+)\s+\S")
 
 
 def measure_go(path: str) -> Measured:
-    with open(os.path.join(SCRATCH, "go.mod"), "w", encoding="utf-8") as fh:
+    with open("go.mod", "w", encoding="utf-8") as fh:
         fh.write("module solution\n\ngo 1.19\n")
     name = os.path.basename(path)
     findings: list[str] = []

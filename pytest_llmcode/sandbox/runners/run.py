@@ -1,22 +1,21 @@
-"""Grading runner, run inside the test container (trusted code, image-baked).
+"""Grading runner for process mode, run inside the test container (trusted code, image-baked).
 
-Usage: run.py IDLE_S [WARM_LANGUAGE]
+Usage: run.py IDLE_S
 
-Started ahead of need; waits for /job/job.json (language, interface, solution_file, limit,
-nonce, ports), copies the hidden tests (/job/case) into a private working directory and
-runs the language's own test runner there. With ports (isolated grading) the answer runs in
-another container whose loopback this one shares: the tests import a stand-in `solution`
-module that forwards calls to it, or talk HTTP to it. Without them (process mode, used for
-Go) the answer (/answer) is copied next to the tests.
+Started ahead of need; waits for /job/job.json (language, interface, solution_file, limit),
+copies the hidden tests (/job/case) and the answer (/answer) into a private working directory
+and runs the language's own test runner there: the answer shares the tests' container, as
+Go's white-box package tests require. (Isolated grading, where the answer runs in a
+container of its own, is tester.py's; it shares this module's helpers.)
 
 Writes one JSON report to /report/report.json, a file mount only this container has:
 {"nonce", "isolation", "stage", "tests": [{"id", "outcome", "message"}], "output",
 "timings", "quality"}. The host puts the grading's nonce in that file; it is read and erased
-before anything else runs, and this process is made non-dumpable, so answer code (in process
-mode, same user, same container) can neither read it from a file, an environment nor this
-process's memory. Stages: "compile" (the answer did not build), "integrity" (a Go answer
-uses what could forge a verdict in one process), "timeout" (the run hit the time limit),
-"setup" (the answer's container never answered: infrastructure), "test" (tests ran).
+before anything else runs, and this process is made non-dumpable, so answer code (same user,
+same container) can neither read it from a file, an environment nor this process's memory.
+Stages: "compile" (the answer did not build), "integrity" (a Go answer uses what could forge
+a verdict in one process), "timeout" (the run hit the time limit), "setup" (the answer's
+container never answered: infrastructure), "test" (tests ran).
 """
 
 from __future__ import annotations
@@ -30,9 +29,10 @@ import socket
 import subprocess
 import sys
 import time
+from typing import Callable
 
 from jobs import OUTPUT_LIMIT, compile_typescript, tail, wait_for_job
-from quality import finish_quality, start_quality
+from quality import Measurement, start_quality
 
 WORK = "/tmp/work"
 RESULTS = "/tmp/results"
@@ -42,41 +42,45 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 def main() -> None:
     idle_s = float(sys.argv[1])
-    if sys.argv[2:] == ["python"]:
-        import pytest  # noqa: F401  (a warm interpreter: pytest is imported while idle)
     no_dumps()
     job = wait_for_job("/job/job.json", idle_s)
-    nonce = take_nonce()
+    nonce = take_nonce(REPORT)
     deadline = time.monotonic() + float(job["limit"])
     language, interface, solution_file = job["language"], job["interface"], job["solution_file"]
     os.makedirs(WORK)
     os.makedirs(RESULTS)
-    case_dir = "/job/case"
-    for name in sorted(os.listdir(case_dir)):
-        shutil.copyfile(os.path.join(case_dir, name), os.path.join(WORK, name))
+    copy_tests("/job/case", WORK)
+    shutil.copyfile(os.path.join("/answer", solution_file), os.path.join(WORK, solution_file))
 
     # The static quality measure reads the answer as data (never runs it) and overlaps
     # with the tests.
     quality = start_quality(language, os.path.join("/answer", solution_file))
     started = time.monotonic()
-    if job.get("ports"):
-        report = run_isolated(language, interface, solution_file, deadline, *job["ports"])
-        report["isolation"] = "container"
-    else:
-        shutil.copyfile(os.path.join("/answer", solution_file), os.path.join(WORK, solution_file))
-        report = RUNNERS[language](interface, solution_file, deadline)
-        report["isolation"] = "process"
-    timings = report.setdefault("timings", {})
-    timings["test_s"] = round(time.monotonic() - started - timings.get("compile_s", 0.0), 4)
-    report["quality"] = finish_quality(quality, deadline)
-    timings["quality_wait_s"] = round(time.monotonic() - started - timings["test_s"]
-                                      - timings.get("compile_s", 0.0), 4)
-    report["nonce"] = nonce
-    report["output"] = report.get("output", "")[-OUTPUT_LIMIT:]
+    report = RUNNERS[language](interface, solution_file, deadline)
+    report["isolation"] = "process"
+    finish_report(report, started, quality, deadline, nonce)
     kill_strays()
     # The host reads the report the moment it parses as a whole JSON object.
     with open(REPORT, "w", encoding="utf-8") as fh:
         json.dump(report, fh)
+
+
+def copy_tests(case_dir: str, work: str) -> None:
+    for name in sorted(os.listdir(case_dir)):
+        shutil.copyfile(os.path.join(case_dir, name), os.path.join(work, name))
+
+
+def finish_report(report: dict[str, object], started: float, quality: Measurement,
+                  deadline: float, nonce: str) -> None:
+    """Timings, the quality measure, the nonce and the output's bounded tail."""
+    timings = report.setdefault("timings", {})
+    assert isinstance(timings, dict)
+    timings["test_s"] = round(time.monotonic() - started - timings.get("compile_s", 0.0), 4)
+    report["quality"] = quality.finish(deadline)
+    timings["quality_wait_s"] = round(time.monotonic() - started - timings["test_s"]
+                                      - timings.get("compile_s", 0.0), 4)
+    report["nonce"] = nonce
+    report["output"] = str(report.get("output", ""))[-OUTPUT_LIMIT:]
 
 
 def kill_strays() -> None:
@@ -116,20 +120,21 @@ def no_dumps() -> None:
         raise OSError(ctypes.get_errno(), "prctl(PR_SET_DUMPABLE, 0) failed")
 
 
-def take_nonce() -> str:
+def take_nonce(report: str) -> str:
     """The grading's nonce, which the host put in the report file: read, then erased."""
-    with open(REPORT, "r+", encoding="ascii") as fh:
+    with open(report, "r+", encoding="ascii") as fh:
         nonce = fh.read(256).strip()
         fh.seek(0)
         fh.truncate()
     return nonce
 
 
-def run(cmd: list[str], deadline: float, env: dict[str, str] | None = None) -> tuple[int | None, str]:
-    """Run cmd in WORK in its own process group; None as the code means it timed out."""
+def run(cmd: list[str], deadline: float, env: dict[str, str] | None = None, cwd: str = WORK
+        ) -> tuple[int | None, str]:
+    """Run cmd in its own process group; None as the code means it timed out."""
     proc = subprocess.Popen(
         cmd,
-        cwd=WORK,
+        cwd=cwd,
         env={**os.environ, **(env or {})},
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
@@ -185,33 +190,34 @@ def run_python(interface: str, solution_file: str, deadline: float) -> dict[str,
     return outcome_report("timeout" if code is None else "test", read_jsonl(results), output)
 
 
-def run_pytest(deadline: float, env: dict[str, str]) -> tuple[str, list[dict[str, str]], str]:
-    """pytest in a forked child of this (possibly warm) interpreter, in its own session;
-    only for isolated grading, where the answer runs in another container."""
+def start_pytest(work: str, results: str, env: dict[str, str], close: tuple[socket.socket, ...],
+                 before: Callable[[], None]) -> int:
+    """pytest in a forked child of this warm interpreter, in its own session; only for
+    isolated grading (tester.py), where the answer runs in another container. The child
+    writes its results to RESULTS/pytest.jsonl and its output to RESULTS/pytest.out."""
     import pytest
 
-    results = os.path.join(RESULTS, "pytest.jsonl")
-    output = os.path.join(RESULTS, "pytest.out")
     pid = os.fork()
     if pid == 0:
         try:
+            for sock in close:
+                sock.close()
             os.setsid()
-            out = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            out = os.open(os.path.join(results, "pytest.out"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             os.dup2(out, 1)
             os.dup2(out, 2)
             os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
-            os.environ.update(env, LLMCODE_RESULTS=results)
-            os.chdir(WORK)
+            os.environ.update(env, LLMCODE_RESULTS=os.path.join(results, "pytest.jsonl"))
+            os.chdir(work)
+            before()
             code = pytest.main(["-q", "-p", "no:cacheprovider", "-p", "pytest_reporter",
-                                "--rootdir", WORK, WORK])
+                                "--rootdir", work, work])
             sys.stdout.flush()
             sys.stderr.flush()
             os._exit(int(code))
         finally:
             os._exit(70)
-    finished = wait_child(pid, deadline)
-    _kill_group(pid)
-    return ("test" if finished else "timeout"), read_jsonl(results), tail(output)
+    return pid
 
 
 def wait_child(pid: int, deadline: float) -> bool:
@@ -224,16 +230,18 @@ def wait_child(pid: int, deadline: float) -> bool:
     return False
 
 
-def run_node_tests(deadline: float, env: dict[str, str] | None = None) -> tuple[str, list[dict[str, str]], str]:
-    results = os.path.join(RESULTS, "node.jsonl")
-    files = sorted(n for n in os.listdir(WORK) if n.endswith(".test.js"))
+def run_node_tests(deadline: float, env: dict[str, str] | None = None, work: str = WORK,
+                   results: str = RESULTS) -> tuple[str, list[dict[str, str]], str]:
+    results_file = os.path.join(results, "node.jsonl")
+    files = sorted(n for n in os.listdir(work) if n.endswith(".test.js"))
     code, output = run(
         ["node", "--test", "--test-reporter", os.path.join(HERE, "node_reporter.mjs"),
-         "--test-reporter-destination", results, *files],
+         "--test-reporter-destination", results_file, *files],
         deadline,
         env,
+        cwd=work,
     )
-    return ("timeout" if code is None else "test"), read_jsonl(results), output
+    return ("timeout" if code is None else "test"), read_jsonl(results_file), output
 
 
 def run_javascript(interface: str, solution_file: str, deadline: float) -> dict[str, object]:
@@ -241,81 +249,6 @@ def run_javascript(interface: str, solution_file: str, deadline: float) -> dict[
         return run_http(solution_file, deadline)
     stage, tests, output = run_node_tests(deadline)
     return outcome_report(stage, tests, output)
-
-
-def run_isolated(
-    language: str, interface: str, solution_file: str, deadline: float, call_port: str,
-    control_port: str,
-) -> dict[str, object]:
-    status = control_status(int(control_port), min(deadline, time.monotonic() + 20), deadline)
-    if status is None:
-        return outcome_report("setup", [], "the answer's container never answered its supervisor port")
-    timings = {"compile_s": float(status.get("compile_s") or 0.0)}
-    if status.get("stage") == "building":
-        return {**outcome_report("timeout", [], "the answer was still being built at the time limit"),
-                "timings": timings}
-    if status.get("stage") in ("compile", "timeout"):
-        return {**outcome_report(str(status["stage"]), [], str(status.get("output", ""))),
-                "timings": timings}
-    env = {
-        "LLMCODE_CALL_PORT": call_port,
-        "LLMCODE_DEADLINE": str(time.time() + deadline - time.monotonic()),
-    }
-    if interface == "http":
-        env["SOLUTION_URL"] = f"http://127.0.0.1:{call_port}"
-    elif language == "python":
-        write_stand_in(solution_file, "from remote_python import __getattr__  # noqa: F401\n")
-    else:
-        stem = solution_file.rsplit(".", 1)[0]
-        write_stand_in(stem + ".js", f"module.exports = require({os.path.join(HERE, 'remote_node.js')!r});\n")
-    wait_for_answer(int(call_port), int(control_port), min(deadline, time.monotonic() + 10))
-    if language == "python":
-        stage, tests, output = run_pytest(deadline, env)
-    else:
-        stage, tests, output = run_node_tests(deadline, env)
-    final = control_status(int(control_port), time.monotonic() + 2, time.monotonic() + 2) or {}
-    answer_output = str(final.get("output", "")).strip()
-    if answer_output:
-        output += "\n--- the answer's own output\n" + answer_output[-OUTPUT_LIMIT // 2:]
-    return {**outcome_report(stage, tests, output), "timings": timings}
-
-
-def write_stand_in(name: str, text: str) -> None:
-    with open(os.path.join(WORK, name), "w", encoding="utf-8") as fh:
-        fh.write(text)
-
-
-def control_status(port: int, until: float, reply_until: float) -> dict[str, object] | None:
-    """The answer container's status line. None if its supervisor accepted no connection
-    before `until` (the container did not start: infrastructure); {"stage": "building"} if it
-    accepted (it listens before it builds the answer) but sent nothing before `reply_until`
-    (the answer's build took all the time: the answer's fault)."""
-    accepted = False
-    while time.monotonic() < (reply_until if accepted else until):
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=2) as conn:
-                accepted = True
-                data = conn.makefile("rb").readline(1 << 20)
-            status = json.loads(data)
-            return status if isinstance(status, dict) else None
-        except (OSError, ValueError):
-            time.sleep(0.02)
-    return {"stage": "building"} if accepted else None
-
-
-def wait_for_answer(call_port: int, control_port: int, until: float) -> None:
-    """Until the answer listens on its port, or its process has ended (the tests will then
-    fail on their own), or the time is up."""
-    while time.monotonic() < until:
-        try:
-            socket.create_connection(("127.0.0.1", call_port), timeout=0.2).close()
-            return
-        except OSError:
-            pass
-        status = control_status(control_port, time.monotonic() + 1, time.monotonic() + 1) or {}
-        if status.get("exit_code") is not None:
-            return
-        time.sleep(0.01)
 
 
 def run_http(solution_file: str, deadline: float) -> dict[str, object]:

@@ -1,13 +1,24 @@
 """Answer container entry point for isolated grading (trusted supervisor).
 
-Usage: serve.py IDLE_S CALL_PORT CONTROL_PORT
+Usage: serve.py IDLE_S CALL_PORT
 
-Started ahead of need; waits for /answer/job.json (language, interface, solution_file,
-limit), then copies the answer into a private directory, compiles it where the language
-needs it, and starts it behind its shim (a call server, or for `interface: http` the
-answer's own app) on CALL_PORT. On CONTROL_PORT it tells the test container whether the
-answer built and what it printed. This container never holds a hidden test or a report;
-the test container joins its loopback and nothing else.
+Started ahead of need in a container with no network and nothing writable on the host; it
+waits for /answer/job.json (language, interface, solution_file, limit), which the tester
+writes once it listens on /answer/link.sock. The supervisor then dials that socket before
+any answer code exists (the tester takes this first connection as the control channel),
+copies the answer into a private directory, compiles it where the language needs it and
+starts it behind its shim (a call server, or for `interface: http` the answer's own app) on
+CALL_PORT of this container's loopback.
+
+On the control channel each line "status" gets one JSON line back: {"stage": "starting",
+"running", "compile" or "timeout", "compile_s", "exit_code", "output"}; "running" means the
+answer listens (or its process already ended). Meanwhile the supervisor keeps a few more
+connections dialed: the tester hands each to one connection of a test, and on its first
+bytes the supervisor connects it to the answer's port and relays.
+
+The other way round, "forward PORT" (a test listens on PORT of the tester's loopback: a fake
+server the answer is to call) makes the supervisor listen on PORT here too and relay each
+connection to /answer/back.sock, where the tester connects it to that test's port.
 """
 
 from __future__ import annotations
@@ -21,21 +32,27 @@ import sys
 import time
 
 from jobs import OUTPUT_LIMIT, compile_typescript, tail, wait_for_job
+from relay import Relay
 
 WORK = "/tmp/work"
 LOG = "/tmp/answer.log"
+LINK = "/answer/link.sock"
+BACK = "/answer/back.sock"
 HERE = os.path.dirname(os.path.abspath(__file__))
+SPARES = 2
 
 
 def main() -> None:
-    idle_s, call_port, control_port = float(sys.argv[1]), sys.argv[2], int(sys.argv[3])
-    control = socket.create_server(("127.0.0.1", control_port))
+    idle_s, call_port = float(sys.argv[1]), int(sys.argv[2])
     job = wait_for_job("/answer/job.json", idle_s)
     deadline = time.monotonic() + float(job["limit"])
+    control = dial(blocking=True)
+    if control is None:
+        return  # the tester is gone: nobody will ask
     language, interface, solution_file = job["language"], job["interface"], job["solution_file"]
     os.makedirs(WORK)
     shutil.copyfile(os.path.join("/answer", solution_file), os.path.join(WORK, solution_file))
-    status: dict[str, object] = {"stage": "running", "output": "", "compile_s": 0.0}
+    status: dict[str, object] = {"stage": "starting", "output": "", "compile_s": 0.0}
 
     if language == "typescript":
         started = time.monotonic()
@@ -46,15 +63,15 @@ def main() -> None:
         solution_file = solution_file[: -len(".ts")] + ".js"
 
     process = None
-    if status["stage"] == "running":
+    if status["stage"] == "starting":
         with open(LOG, "wb") as log:
             process = subprocess.Popen(
-                shim_command(language, interface, solution_file, call_port), cwd=WORK,
+                shim_command(language, interface, solution_file, str(call_port)), cwd=WORK,
                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-    # The test container ends first; this one outlives it only by a margin.
-    serve_control(control, status, process, until=deadline + 5)
+    # The tester ends first; this container outlives it only by a margin.
+    Supervisor(control, status, process, call_port).serve(until=deadline + 5)
 
 
 def shim_command(language: str, interface: str, solution_file: str, port: str) -> list[str]:
@@ -67,31 +84,129 @@ def shim_command(language: str, interface: str, solution_file: str, port: str) -
     return ["node", os.path.join(HERE, "shim_node.js"), path, port]
 
 
-def serve_control(
-    control: socket.socket, status: dict, process: subprocess.Popen | None, until: float
-) -> None:
-    # One reply at a time, in this thread: an answer that exhausts the container's process
-    # limit (a fork or thread bomb) must not silence its supervisor, or the grading would
-    # end as an infrastructure error instead of the answer's failure.
-    while time.monotonic() < until:
-        control.settimeout(max(until - time.monotonic(), 0.01))
+def dial(blocking: bool, path: str = LINK) -> socket.socket | None:
+    """A connection to the tester, or None if it does not take one now (non-blocking: its
+    queue of connections is full, perhaps of ones the answer dialed itself)."""
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.setblocking(blocking)
+    try:
+        sock.connect(path)
+    except OSError:
+        sock.close()
+        return None
+    return sock
+
+
+class Supervisor:
+    """One thread for everything: an answer that exhausts the container's process limit (a
+    fork or thread bomb) must not silence its supervisor, or the grading would end as an
+    infrastructure error instead of the answer's failure."""
+
+    def __init__(self, control: socket.socket, status: dict[str, object],
+                 process: subprocess.Popen[bytes] | None, call_port: int) -> None:
+        self.control = control
+        self.status = status
+        self.process = process
+        self.call_port = call_port
+        self.relay = Relay()
+        self.spares: list[socket.socket] = []
+        self.requests = b""
+        self.done = False
+
+    def serve(self, until: float) -> None:
+        self.control.setblocking(False)
+        self.relay.watch(self.control, self.on_control)
+        while not self.done and time.monotonic() < until:
+            if self.status["stage"] == "starting":
+                self.check_started()
+            if self.status["stage"] == "running":
+                self.dial_spares()
+            self.relay.step(0.01 if self.status["stage"] == "starting" else 0.1)
+
+    def check_started(self) -> None:
+        assert self.process is not None
+        if self.process.poll() is not None or self.answer_listens():
+            self.status["stage"] = "running"
+
+    def answer_listens(self) -> bool:
         try:
-            conn, _ = control.accept()
-        except socket.timeout:
+            socket.create_connection(("127.0.0.1", self.call_port), timeout=0.2).close()
+            return True
+        except OSError:
+            return False
+
+    def dial_spares(self) -> None:
+        while len(self.spares) < SPARES:
+            spare = dial(blocking=False)
+            if spare is None:
+                return
+            self.spares.append(spare)
+            self.relay.watch(spare, lambda spare=spare: self.on_claimed(spare))
+
+    def on_claimed(self, spare: socket.socket) -> None:
+        """The tester sent a test's first bytes on a spare: connect it to the answer."""
+        self.relay.unwatch(spare)
+        self.spares.remove(spare)
+        try:
+            answer = socket.create_connection(("127.0.0.1", self.call_port), timeout=1)
+        except OSError:
+            spare.close()
+            return
+        self.relay.join(spare, answer)
+
+    def on_control(self) -> None:
+        try:
+            data = self.control.recv(4096)
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""
+        if not data:
+            self.done = True  # the tester has finished with this answer
+            return
+        self.requests += data
+        while b"\n" in self.requests:
+            request, self.requests = self.requests.split(b"\n", 1)
+            words = request.decode("ascii", "replace").split()
+            reply = self.forward(" ".join(words[1:2])) if words[:1] == ["forward"] else self.reply()
+            self.control.setblocking(True)
+            self.control.sendall(json.dumps(reply).encode() + b"\n")
+            self.control.setblocking(False)
+
+    def forward(self, port_text: str) -> dict[str, object]:
+        """Listen on a test's port here and relay its connections back to the tester."""
+        try:
+            port = int(port_text)
+            listener = socket.create_server(("127.0.0.1", port))
+        except (ValueError, OSError) as exc:
+            return {"forward": port_text, "error": str(exc)}
+        listener.setblocking(False)
+        self.relay.watch(listener, lambda: self.on_forwarded(listener, port))
+        return {"forward": port}
+
+    def on_forwarded(self, listener: socket.socket, port: int) -> None:
+        try:
+            conn, _ = listener.accept()
+        except OSError:
+            return
+        back = dial(blocking=False, path=BACK)
+        if back is None:
+            conn.close()
             return
         try:
-            answer(conn, status, process)
+            back.sendall(f"{port}\n".encode())
         except OSError:
-            pass
+            conn.close()
+            back.close()
+            return
+        self.relay.join(conn, back)
 
-
-def answer(conn: socket.socket, status: dict, process: subprocess.Popen | None) -> None:
-    with conn:
-        reply = dict(status)
-        if process is not None:
-            reply["exit_code"] = process.poll()
+    def reply(self) -> dict[str, object]:
+        reply = dict(self.status)
+        if self.process is not None:
+            reply["exit_code"] = self.process.poll()
             reply["output"] = tail(LOG)
-        conn.sendall(json.dumps(reply).encode() + b"\n")
+        return reply
 
 
 if __name__ == "__main__":

@@ -1,0 +1,388 @@
+"""Test side of isolated grading: a long-lived trusted process, several gradings at once.
+
+Usage: tester.py IDLE_S MAX_AGE_S
+
+Runs in a container with no network at all. /grading is the host's grading directory:
+one directory per grading (slot-*/ with answer/, which only that answer's container also
+mounts, read-only; job/case/, the hidden tests; report.json) and tester/, where this process
+listens for jobs on server.sock. No answer code ever runs here: each answer runs in a
+container of its own and is reached only through a Unix socket this side listens on, in
+the answer's directory; the answer's trusted supervisor (serve.py) dials it.
+
+A job is one JSON line {"slot", "language", "interface", "solution_file", "limit"}; it is
+graded in a forked child of this warm process (pytest imported, mypy's state of the standard
+library loaded), which writes the report into the slot's report.json, as run.py does: the
+nonce the host put there is read and erased first. The process exits once no job came for
+IDLE_S and none is running, or stops taking jobs after MAX_AGE_S.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import sys
+import threading
+import time
+from collections import deque
+
+from jobs import OUTPUT_LIMIT, tail
+from quality import WarmMypy, start_quality
+from relay import Relay
+from run import (
+    HERE,
+    copy_tests,
+    finish_report,
+    no_dumps,
+    outcome_report,
+    read_jsonl,
+    run_node_tests,
+    start_pytest,
+    take_nonce,
+    wait_child,
+)
+
+GRADING = "/grading"
+SERVER = os.path.join(GRADING, "tester", "server.sock")
+SLOT_NAME = re.compile(r"slot-[A-Za-z0-9_]+")
+# How long an answer's container may take to dial in once its job is written.
+DIAL_LIMIT_S = 20.0
+WAITING_LIMIT = 64  # dialed connections kept waiting for a test's call
+
+
+def main() -> None:
+    idle_s, max_age_s = float(sys.argv[1]), float(sys.argv[2])
+    import pytest  # noqa: F401  (imported once here, not in every grading)
+
+    mypy = WarmMypy()
+    no_dumps()
+    server = listen()
+    started = last_job = time.monotonic()
+    children: set[int] = set()
+    while time.monotonic() - started < max_age_s:
+        children = {pid for pid in children if os.waitpid(pid, os.WNOHANG)[0] == 0}
+        if not children and time.monotonic() - last_job > idle_s:
+            break
+        server.settimeout(0.5)
+        try:
+            conn, _ = server.accept()
+        except socket.timeout:
+            continue
+        with conn:
+            job = receive_job(conn)
+            if job is None:
+                continue
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    server.close()
+                    grade(job, mypy)
+                finally:
+                    os._exit(0)
+            children.add(pid)
+            last_job = time.monotonic()
+            try:
+                conn.sendall(b"ok\n")
+            except OSError:
+                pass
+    # Jobs the host sends from now on fail to connect, and it starts another tester.
+    server.close()
+    os.unlink(SERVER)
+    for pid in children:
+        os.waitpid(pid, 0)
+
+
+def listen() -> socket.socket:
+    """Listen on SERVER, which appears only once it accepts (the host waits for it)."""
+    partial = SERVER + ".partial"
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(partial)
+    os.chmod(partial, 0o666)  # the host's user need not be this container's
+    server.listen(64)
+    os.rename(partial, SERVER)
+    return server
+
+
+def receive_job(conn: socket.socket) -> dict[str, object] | None:
+    conn.settimeout(5)
+    try:
+        job = json.loads(conn.makefile("rb").readline(1 << 16))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(job, dict) or not SLOT_NAME.fullmatch(str(job.get("slot"))):
+        return None
+    return job
+
+
+def grade(job: dict[str, object], mypy: WarmMypy) -> None:
+    slot = os.path.join(GRADING, str(job["slot"]))
+    report_file = os.path.join(slot, "report.json")
+    nonce = take_nonce(report_file)
+    deadline = time.monotonic() + float(str(job["limit"]))
+    private = os.path.join("/tmp", str(job["slot"]))
+    work, results = os.path.join(private, "work"), os.path.join(private, "results")
+    os.makedirs(work)
+    os.makedirs(results)
+    try:
+        copy_tests(os.path.join(slot, "job", "case"), work)
+        answer = os.path.join(slot, "answer", str(job["solution_file"]))
+        # The static quality measure reads the answer as data (never runs it) and overlaps
+        # with the tests.
+        quality = start_quality(str(job["language"]), answer, mypy)
+        started = time.monotonic()
+        report = Grading(job, slot, work, results, deadline).run()
+        report["isolation"] = "container"
+        finish_report(report, started, quality, deadline, nonce)
+    except Exception as exc:  # infrastructure: the host turns it into an error, not a failure
+        report = {**outcome_report("setup", [], f"the tester failed: {exc!r}"), "nonce": nonce}
+    try:
+        # The host reads the report the moment it parses as a whole JSON object.
+        with open(report_file, "w", encoding="utf-8") as fh:
+            json.dump(report, fh)
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
+
+
+class Grading:
+    """One answer against its hidden tests, the answer in its own container."""
+
+    def __init__(self, job: dict[str, object], slot: str, work: str, results: str,
+                 deadline: float) -> None:
+        self.language = str(job["language"])
+        self.interface = str(job["interface"])
+        self.solution_file = str(job["solution_file"])
+        self.limit = float(str(job["limit"]))
+        self.answer_dir = os.path.join(slot, "answer")
+        self.work = work
+        self.results = results
+        self.deadline = deadline
+
+    def run(self) -> dict[str, object]:
+        link = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        link.bind(os.path.join(self.answer_dir, "link.sock"))
+        link.listen(64)
+        write_atomic(os.path.join(self.answer_dir, "job.json"), json.dumps({
+            "language": self.language, "interface": self.interface,
+            "solution_file": self.solution_file, "limit": self.limit,
+        }))
+        # The supervisor dials before any answer code runs: the first connection is its own.
+        link.settimeout(max(min(self.deadline, time.monotonic() + DIAL_LIMIT_S) - time.monotonic(), 0.1))
+        try:
+            control, _ = link.accept()
+        except OSError:
+            return outcome_report("setup", [], "the answer's container never dialed in")
+        with control, link:
+            return self.test(link, control)
+
+    def test(self, link: socket.socket, control: socket.socket) -> dict[str, object]:
+        status = ask(control, self.deadline)
+        while status.get("stage") == "starting" and time.monotonic() < self.deadline:
+            time.sleep(0.01)
+            status = ask(control, self.deadline)
+        timings = {"compile_s": float(str(status.get("compile_s") or 0.0))}
+        stage = status.get("stage")
+        if stage in (None, "starting"):
+            return {**outcome_report("timeout", [], "the answer was still being built at the time limit"),
+                    "timings": timings}
+        if stage in ("compile", "timeout"):
+            return {**outcome_report(str(stage), [], str(status.get("output", ""))), "timings": timings}
+        if stage == "gone":
+            return {**outcome_report("test", [], "the answer's container stopped answering its supervisor"),
+                    "timings": timings}
+
+        local = socket.create_server(("127.0.0.1", 0))
+        port = str(local.getsockname()[1])
+        links = Links(local, link, control, self.answer_dir, os.path.dirname(self.work))
+        env = {"LLMCODE_CALL_PORT": port,
+               "LLMCODE_DEADLINE": str(time.time() + self.deadline - time.monotonic()),
+               "LLMCODE_REGISTRY": links.registry_path}
+        try:
+            if self.interface == "http":
+                env["SOLUTION_URL"] = f"http://127.0.0.1:{port}"
+            if self.language == "python" and self.interface != "http":
+                self.write_stand_in(self.solution_file, "from remote_python import __getattr__  # noqa: F401\n")
+                # Forked before the links' thread starts: a fork copies only its caller.
+                pid = start_pytest(self.work, self.results, env, close=(local, link, control),
+                                   before=register_listeners)
+                links.start()
+                finished = wait_child(pid, self.deadline)
+                tests = read_jsonl(os.path.join(self.results, "pytest.jsonl"))
+                stage, output = ("test" if finished else "timeout"), tail(os.path.join(self.results, "pytest.out"))
+            else:
+                if self.interface != "http":
+                    stem = self.solution_file.rsplit(".", 1)[0]
+                    self.write_stand_in(stem + ".js", f"module.exports = require({os.path.join(HERE, 'remote_node.js')!r});\n")
+                env["NODE_OPTIONS"] = f"--require {os.path.join(HERE, 'listen_hook.js')}"
+                links.start()
+                stage, tests, output = run_node_tests(self.deadline, env, self.work, self.results)
+        finally:
+            links.stop()
+        final = ask(control, time.monotonic() + 2)
+        answer_output = str(final.get("output", "")).strip()
+        if answer_output:
+            output += "\n--- the answer's own output\n" + answer_output[-OUTPUT_LIMIT // 2:]
+        return {**outcome_report(stage, tests, output), "timings": timings}
+
+    def write_stand_in(self, name: str, text: str) -> None:
+        with open(os.path.join(self.work, name), "w", encoding="utf-8") as fh:
+            fh.write(text)
+
+
+def register_listeners() -> None:
+    """In a pytest process: every socket a test listens on, on the loopback or on all
+    addresses, is registered (and so reachable from the answer's container) before
+    listen() returns."""
+    original = socket.socket.listen
+
+    def listen(self: socket.socket, *args: int) -> None:
+        original(self, *args)
+        if self.family == socket.AF_INET and self.getsockname()[0] in ("127.0.0.1", "0.0.0.0"):
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as registry:
+                registry.settimeout(10)
+                registry.connect(os.environ["LLMCODE_REGISTRY"])
+                registry.sendall(f"{self.getsockname()[1]}\n".encode())
+                registry.makefile("rb").readline(1 << 16)
+
+    socket.socket.listen = listen  # type: ignore[method-assign]
+
+
+def ask(control: socket.socket, until: float, request: str = "status") -> dict[str, object]:
+    """The supervisor's reply (by default its status); {} if it did not reply before
+    `until` (still building the answer), {"stage": "gone"} if its connection closed."""
+    control.settimeout(max(until - time.monotonic(), 0.01))
+    try:
+        control.sendall(request.encode() + b"\n")
+        line = b""
+        while not line.endswith(b"\n") and len(line) < (1 << 20):
+            chunk = control.recv(1 << 16)
+            if not chunk:
+                return {"stage": "gone"}
+            line += chunk
+    except socket.timeout:
+        return {}
+    except OSError:
+        return {"stage": "gone"}
+    try:
+        status = json.loads(line)
+    except ValueError:
+        return {"stage": "gone"}
+    return status if isinstance(status, dict) else {"stage": "gone"}
+
+
+class Links:
+    """The tests' side of the socket to the answer's container, in a thread of its own.
+
+    Each connection a test makes to the local port is handed to one connection the answer's
+    supervisor dialed, and relayed. The other way, a test process that listens on the
+    loopback (a fake server for the answer to call) registers its port on the registry
+    socket first; the supervisor then listens on that port in the answer's container and
+    relays each connection to back.sock, which is connected here to that port only."""
+
+    def __init__(self, local: socket.socket, link: socket.socket, control: socket.socket,
+                 answer_dir: str, private: str) -> None:
+        self.local = local
+        self.link = link
+        self.control = control
+        self.registry_path = os.path.join(private, "registry.sock")
+        self.registry = listen_unix(self.registry_path)
+        self.back = listen_unix(os.path.join(answer_dir, "back.sock"))
+        self.ports: set[int] = set()
+        self.calls: deque[socket.socket] = deque()  # a test's connections waiting for...
+        self.dialed: deque[socket.socket] = deque()  # ...one the supervisor dialed
+        self.relay = Relay()
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+
+    def start(self) -> None:
+        self.relay.watch(self.local, self._on_call)
+        self.relay.watch(self.link, self._on_dialed)
+        self.relay.watch(self.registry, self._on_register)
+        self.relay.watch(self.back, self._on_back)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.stopped.set()
+        if self.thread.is_alive():
+            self.thread.join()
+        self.relay.close()
+        for sock in (self.local, self.registry, self.back, *self.calls, *self.dialed):
+            sock.close()
+
+    def _serve(self) -> None:
+        while not self.stopped.is_set():
+            self.relay.step(0.05)
+
+    def _on_call(self) -> None:
+        try:
+            conn, _ = self.local.accept()
+        except OSError:
+            return
+        self.calls.append(conn)
+        self._pair()
+
+    def _on_dialed(self) -> None:
+        try:
+            dialed, _ = self.link.accept()
+        except OSError:
+            return
+        if len(self.dialed) >= WAITING_LIMIT:  # dialed by the answer itself, to exhaust us
+            dialed.close()
+            return
+        self.dialed.append(dialed)
+        self._pair()
+
+    def _pair(self) -> None:
+        while self.calls and self.dialed:
+            self.relay.join(self.calls.popleft(), self.dialed.popleft())
+
+    def _on_register(self) -> None:
+        try:
+            conn, _ = self.registry.accept()
+        except OSError:
+            return
+        with conn:
+            conn.settimeout(2)
+            try:
+                port = int(conn.makefile("rb").readline(16))
+                reply = ask(self.control, time.monotonic() + 5, f"forward {port}")
+                if reply.get("forward") == port:
+                    self.ports.add(port)
+                conn.sendall(json.dumps(reply).encode() + b"\n")
+            except (OSError, ValueError):
+                pass
+
+    def _on_back(self) -> None:
+        try:
+            dialed, _ = self.back.accept()
+        except OSError:
+            return
+        dialed.settimeout(1)
+        try:
+            port = int(dialed.makefile("rb", buffering=0).readline(16))
+            if port not in self.ports:
+                raise ValueError(port)
+            target = socket.create_connection(("127.0.0.1", port), timeout=1)
+        except (OSError, ValueError):
+            dialed.close()
+            return
+        self.relay.join(dialed, target)
+
+
+def listen_unix(path: str) -> socket.socket:
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.bind(path)
+    sock.listen(64)
+    return sock
+
+
+def write_atomic(path: str, text: str) -> None:
+    partial = path + ".partial"
+    with open(partial, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.rename(partial, path)
+
+
+if __name__ == "__main__":
+    main()

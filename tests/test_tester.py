@@ -1,0 +1,82 @@
+"""The tester: one long-lived trusted container runs the hidden tests of isolated gradings,
+several at once, each against an answer in a fresh container of its own."""
+
+from __future__ import annotations
+
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Iterator
+
+import docker
+import pytest
+
+from chat_server import bundled_cases
+from pytest_llmcode.cases import EvalCase
+from pytest_llmcode.grading import Grade, Grader
+from pytest_llmcode.sandbox import Sandbox
+
+CASES = {case.name: case for case in bundled_cases()}
+
+
+@pytest.fixture
+def grader(sandbox_image: str) -> Iterator[Grader]:
+    sandbox = Sandbox(sandbox_image)
+    with tempfile.TemporaryDirectory(prefix="llmcode-tester-") as scratch:
+        grader = Grader(sandbox, Path(scratch), workers=2, spares=2)
+        yield grader
+        grader.close()
+    sandbox.close()
+
+
+def outcome(grade: Grade) -> tuple[str, tuple[str, ...]]:
+    return grade.verdict, tuple(sorted(t.id for t in grade.failed_tests))
+
+
+def test_concurrent_gradings_share_one_tester_and_match_a_serial_run(grader: Grader) -> None:
+    """Right and wrong answers of three cases graded four at a time give exactly the
+    verdicts and failing tests of the same answers graded one by one."""
+    answers: list[tuple[EvalCase, str]] = []
+    for name in ("flatten", "race_fix", "users_api"):
+        case = CASES[name]
+        answers.append((case, case.reference_file.read_text()))
+        answers += [(case, wrong.read_text()) for wrong in case.wrong_answers()[:2]]
+
+    serial = [outcome(grader.grade(case, code, None)) for case, code in answers]
+    tester = grader.tester.container
+    with ThreadPoolExecutor(4) as pool:
+        parallel = list(pool.map(lambda pair: outcome(grader.grade(*pair, None)), answers))
+
+    assert parallel == serial
+    assert [verdict for verdict, _ in serial].count("passed") == 3, serial
+    assert grader.tester.container == tester, "every grading went to the same tester"
+
+
+def test_a_dead_tester_is_replaced(grader: Grader) -> None:
+    case = CASES["flatten"]
+    first = grader.grade(case, case.reference_file.read_text(), None)
+    assert first.verdict == "passed", first.message
+    dead = grader.tester.container
+    assert dead is not None
+    client = docker.from_env()
+    try:
+        client.api.kill(dead)
+    finally:
+        client.close()
+
+    again = grader.grade(case, case.reference_file.read_text(), None)
+    assert again.verdict == "passed", again.message
+    assert grader.tester.container not in (None, dead)
+
+
+def test_the_answers_container_has_nothing_writable_on_the_host(grader: Grader) -> None:
+    slot = grader.pool.take("container")
+    client = docker.from_env()
+    try:
+        details = client.api.inspect_container(slot.container)
+    finally:
+        client.close()
+        grader.pool.release(slot)
+    assert details["HostConfig"]["NetworkMode"] == "none"
+    assert details["HostConfig"]["ReadonlyRootfs"] is True
+    assert [(m["Destination"], m["RW"]) for m in details["Mounts"]] == [("/answer", False)]
