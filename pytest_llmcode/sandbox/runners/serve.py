@@ -30,6 +30,8 @@ import socket
 import subprocess
 import sys
 import time
+import traceback
+from typing import Protocol
 
 from jobs import OUTPUT_LIMIT, compile_typescript, tail, wait_for_job
 from relay import Relay
@@ -62,26 +64,63 @@ def main() -> None:
             status.update(stage="compile" if code is not None else "timeout", output=output[-OUTPUT_LIMIT:])
         solution_file = solution_file[: -len(".ts")] + ".js"
 
-    process = None
+    process: Shim | None = None
     if status["stage"] == "starting":
-        with open(LOG, "wb") as log:
-            process = subprocess.Popen(
-                shim_command(language, interface, solution_file, str(call_port)), cwd=WORK,
-                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        process = start_shim(language, interface, solution_file, call_port, control)
     # The tester ends first; this container outlives it only by a margin.
     Supervisor(control, status, process, call_port).serve(until=deadline + 5)
 
 
-def shim_command(language: str, interface: str, solution_file: str, port: str) -> list[str]:
+class Shim(Protocol):
+    def poll(self) -> int | None: ...
+
+
+def start_shim(language: str, interface: str, solution_file: str, port: int,
+               control: socket.socket) -> Shim:
+    """The answer behind its shim, in a session of its own, its output in LOG."""
     path = os.path.join(WORK, solution_file)
-    if interface == "http":
-        return ["node", os.path.join(HERE, "http_shim.js"), path, port]
-    if language == "python":
-        module = solution_file[: -len(".py")]
-        return [sys.executable, os.path.join(HERE, "shim_python.py"), WORK, module, port]
-    return ["node", os.path.join(HERE, "shim_node.js"), path, port]
+    if language == "python" and interface != "http":
+        return ForkedPythonShim(solution_file[: -len(".py")], port, control)
+    shim = "http_shim.js" if interface == "http" else "shim_node.js"
+    with open(LOG, "wb") as log:
+        return subprocess.Popen(
+            ["node", os.path.join(HERE, shim), path, str(port)], cwd=WORK,
+            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+
+
+class ForkedPythonShim:
+    """shim_python in a fork of this interpreter rather than a second one started from
+    scratch. The child keeps no descriptor of the supervisor's: not the control channel."""
+
+    def __init__(self, module: str, port: int, control: socket.socket) -> None:
+        log = os.open(LOG, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        self.pid = os.fork()
+        if self.pid == 0:
+            try:
+                control.close()
+                os.setsid()
+                os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+                os.dup2(log, 1)
+                os.dup2(log, 2)
+                os.close(log)
+                os.chdir(WORK)
+                import shim_python
+
+                shim_python.serve(WORK, module, port)
+            except BaseException:
+                traceback.print_exc()
+            finally:
+                os._exit(1)
+        os.close(log)
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
 
 
 def dial(blocking: bool, path: str = LINK) -> socket.socket | None:
@@ -103,7 +142,7 @@ class Supervisor:
     infrastructure error instead of the answer's failure."""
 
     def __init__(self, control: socket.socket, status: dict[str, object],
-                 process: subprocess.Popen[bytes] | None, call_port: int) -> None:
+                 process: Shim | None, call_port: int) -> None:
         self.control = control
         self.status = status
         self.process = process

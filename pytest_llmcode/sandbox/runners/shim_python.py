@@ -1,7 +1,7 @@
 """Candidate side of isolated grading (Python): import the answer, serve calls as JSON lines.
 
-Runs in the candidate's container, which holds no hidden test and no report. Usage:
-shim_python.py WORKDIR MODULE PORT
+Runs in the candidate's container, which holds no hidden test and no report: serve.py
+calls serve(WORKDIR, MODULE, PORT) in a fork of itself.
 """
 
 from __future__ import annotations
@@ -48,8 +48,7 @@ class Server(socketserver.ThreadingTCPServer):
     allow_reuse_address = True
 
 
-def main():
-    workdir, module, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+def serve(workdir, module, port):
     server = Server(("127.0.0.1", port), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     sys.path.insert(0, workdir)
@@ -61,6 +60,3 @@ def main():
     loaded.set()
     threading.Event().wait()
 
-
-if __name__ == "__main__":
-    main()

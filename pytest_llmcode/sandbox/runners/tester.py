@@ -249,7 +249,7 @@ def register_listeners() -> None:
                 registry.sendall(f"{self.getsockname()[1]}\n".encode())
                 registry.makefile("rb").readline(1 << 16)
 
-    socket.socket.listen = listen  # type: ignore[method-assign]
+    socket.socket.listen = listen  # type: ignore[method-assign, assignment]
 
 
 def ask(control: socket.socket, until: float, request: str = "status") -> dict[str, object]:
