@@ -10,10 +10,8 @@ import ctypes
 import json
 import os
 import select
-import subprocess
 import sys
 import time
-from typing import Any
 
 # TypeScript: check the answer strictly but skip re-checking the bundled .d.ts files, and
 # use the ES2020 library plus a small declaration of console (about 3.5x faster than the
@@ -24,7 +22,7 @@ OUTPUT_LIMIT = 16_000
 TS_GLOBALS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ts-globals.d.ts")
 
 
-def wait_for_job(path: str, idle_s: float) -> dict[str, Any]:
+def wait_for_job(path: str, idle_s: float) -> dict[str, object]:
     """The job, or exit quietly when none came within idle_s (a spare nobody needed).
 
     Sleeps until something changes in the job's directory (inotify): a spare that polled
@@ -34,7 +32,7 @@ def wait_for_job(path: str, idle_s: float) -> dict[str, Any]:
         while time.monotonic() < until:
             try:
                 with open(path, encoding="utf-8") as fh:
-                    job: dict[str, Any] = json.load(fh)
+                    job: dict[str, object] = json.load(fh)
                     return job
             except (OSError, ValueError):
                 watch.wait(min(until - time.monotonic(), 0.5))
@@ -74,6 +72,8 @@ class DirectoryWatch:
 
 def compile_typescript(workdir: str, source: str, deadline: float) -> tuple[int | None, str]:
     """(exit code or None on timeout, compiler output); writes the .js next to the source."""
+    import subprocess  # here: the answer containers of other languages never need it
+
     try:
         done = subprocess.run(
             [*TSC, "--outDir", workdir, source, TS_GLOBALS],

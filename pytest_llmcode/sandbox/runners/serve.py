@@ -25,16 +25,16 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import socket
-import subprocess
 import sys
 import time
-import traceback
-from typing import Protocol
 
 from jobs import OUTPUT_LIMIT, compile_typescript, tail, wait_for_job
 from relay import Relay
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs every container
+if TYPE_CHECKING:
+    import subprocess
 
 WORK = "/tmp/work"
 LOG = "/tmp/answer.log"
@@ -53,7 +53,9 @@ def main() -> None:
         return  # the tester is gone: nobody will ask
     language, interface, solution_file = job["language"], job["interface"], job["solution_file"]
     os.makedirs(WORK)
-    shutil.copyfile(os.path.join("/answer", solution_file), os.path.join(WORK, solution_file))
+    with open(os.path.join("/answer", solution_file), "rb") as source:
+        with open(os.path.join(WORK, solution_file), "wb") as copy:
+            copy.write(source.read())
     status: dict[str, object] = {"stage": "starting", "output": "", "compile_s": 0.0}
 
     if language == "typescript":
@@ -64,23 +66,23 @@ def main() -> None:
             status.update(stage="compile" if code is not None else "timeout", output=output[-OUTPUT_LIMIT:])
         solution_file = solution_file[: -len(".ts")] + ".js"
 
-    process: Shim | None = None
+    process: ForkedPythonShim | subprocess.Popen[bytes] | None = None
     if status["stage"] == "starting":
         process = start_shim(language, interface, solution_file, call_port, control)
     # The tester ends first; this container outlives it only by a margin.
     Supervisor(control, status, process, call_port).serve(until=deadline + 5)
 
 
-class Shim(Protocol):
-    def poll(self) -> int | None: ...
-
-
 def start_shim(language: str, interface: str, solution_file: str, port: int,
-               control: socket.socket) -> Shim:
-    """The answer behind its shim, in a session of its own, its output in LOG."""
+               control: socket.socket) -> ForkedPythonShim | subprocess.Popen[bytes]:
+    """The answer behind its shim, in a session of its own, its output in LOG. (Modules
+    only some answers need are imported where they are needed: every answer's container
+    pays for what this supervisor imports.)"""
     path = os.path.join(WORK, solution_file)
     if language == "python" and interface != "http":
         return ForkedPythonShim(solution_file[: -len(".py")], port, control)
+    import subprocess
+
     shim = "http_shim.js" if interface == "http" else "shim_node.js"
     with open(LOG, "wb") as log:
         return subprocess.Popen(
@@ -109,6 +111,8 @@ class ForkedPythonShim:
 
                 shim_python.serve(WORK, module, port)
             except BaseException:
+                import traceback
+
                 traceback.print_exc()
             finally:
                 os._exit(1)
@@ -142,7 +146,7 @@ class Supervisor:
     infrastructure error instead of the answer's failure."""
 
     def __init__(self, control: socket.socket, status: dict[str, object],
-                 process: Shim | None, call_port: int) -> None:
+                 process: ForkedPythonShim | subprocess.Popen[bytes] | None, call_port: int) -> None:
         self.control = control
         self.status = status
         self.process = process
