@@ -1,0 +1,5 @@
+package warm
+
+import "testing"
+
+func TestWarm(t *testing.T) {}
