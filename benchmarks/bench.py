@@ -1,7 +1,7 @@
 """pytest-llmcode benchmark: prints the figures the README's Performance section quotes.
 
     python benchmarks/bench.py              # everything (about 5 minutes on 2 cores)
-    python benchmarks/bench.py generation grading languages memory
+    python benchmarks/bench.py generation grading languages memory cpu
 
 Needs a Docker engine and the sandbox image (bash scripts/setup.sh). Sections:
   generation  200 items against a loopback chat server answering after 1 s, concurrency
@@ -12,6 +12,9 @@ Needs a Docker engine and the sandbox image (bash scripts/setup.sh). Sections:
   languages   median seconds per grading of each bundled case, split into container start,
               compile/type-check and test run
   memory      peak RSS of a pytest process evaluating 100 and 1,000 items
+  cpu         where the CPU time of a small Python grading goes: the machine's busy time
+              per item split into the tester's container, the answers' containers, this
+              process and the rest (the engine creating, starting and removing containers)
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
@@ -44,7 +47,7 @@ from pytest_llmcode.pipeline import GenerationSettings, Job, Pipeline  # noqa: E
 from pytest_llmcode.sandbox import Sandbox  # noqa: E402
 
 
-def table(title: str, header: tuple[str, ...], rows: list[tuple[object, ...]]) -> None:
+def table(title: str, header: tuple[str, ...], rows: Sequence[tuple[object, ...]]) -> None:
     cells = [tuple(str(c) for c in header)] + [tuple(_fmt(c) for c in r) for r in rows]
     widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
     print(f"\n## {title}")
@@ -220,8 +223,57 @@ def memory(scratch: Path) -> None:
           ("items", "wall s", "peak RSS MiB"), rows)
 
 
+# -- 5. CPU per grading -----------------------------------------------------------------
+
+def container_cpu_s(container: str = "") -> float | None:
+    """CPU seconds used by all the engine's containers (or one), from its cgroups; None
+    where they are not found (known: cgroup v1, and v2 with the cgroupfs driver)."""
+    usage = Path("/sys/fs/cgroup/cpuacct/docker", container, "cpuacct.usage")
+    if usage.exists():
+        return int(usage.read_text()) / 1e9
+    stat = Path("/sys/fs/cgroup/docker", container, "cpu.stat")
+    if stat.exists():
+        return int(dict(line.split() for line in stat.read_text().splitlines())["usage_usec"]) / 1e6
+    return None
+
+
+def machine_busy_s() -> float:
+    with open("/proc/stat") as fh:
+        ticks = [int(x) for x in fh.readline().split()[1:]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu(grader: Grader, scratch: Path, items: int = 100) -> None:
+    cases = small_python_cases(scratch / "cpu-cases", items + 5)
+    for case in cases[:5]:  # the tester and the pool warm up outside the measure
+        grader.grade(case, case.reference_file.read_text(), None)
+    tester = grader.tester.container or ""
+    own = time.process_time()
+    busy, containers = machine_busy_s(), container_cpu_s()
+    in_tester = container_cpu_s(tester)
+    with ThreadPoolExecutor(2) as pool:
+        grades = list(pool.map(lambda c: grader.grade(c, c.reference_file.read_text(), None),
+                               cases[5:]))
+    assert all(g.verdict == "passed" for g in grades), grades[0].message
+    busy, own = machine_busy_s() - busy, time.process_time() - own
+    after, after_tester = container_cpu_s(), container_cpu_s(tester)
+    if None in (containers, after, in_tester, after_tester) or grader.tester.container != tester:
+        print("\n## CPU per grading: the engine's cgroups were not found here")
+        return
+    assert containers is not None and after is not None
+    assert in_tester is not None and after_tester is not None
+    tester_s, all_s = after_tester - in_tester, after - containers
+    rows = [("tester (hidden tests, quality measure)", tester_s / items),
+            ("answers' containers", (all_s - tester_s) / items),
+            ("this process (the grader)", own / items),
+            ("the rest: engine, runtime, kernel", (busy - all_s - own) / items),
+            ("machine total", busy / items)]
+    table(f"CPU per grading, {items} small Python cases graded 2 at a time (CPU seconds per item)",
+          ("where", "CPU s/item"), rows)
+
+
 def main(argv: list[str]) -> int:
-    sections = argv or ["generation", "grading", "languages", "memory"]
+    sections = argv or ["generation", "grading", "languages", "memory", "cpu"]
     print(f"pytest-llmcode benchmark, {os.cpu_count()} cores, image {image_tag()}")
     scratch = Path(tempfile.mkdtemp(prefix="llmcode-bench-"))
     sandbox = Sandbox(image_tag())
@@ -236,6 +288,8 @@ def main(argv: list[str]) -> int:
                 languages(grader)
             elif section == "memory":
                 memory(scratch)
+            elif section == "cpu":
+                cpu(grader, scratch)
             else:
                 print(f"unknown section {section!r}", file=sys.stderr)
                 return 2
