@@ -47,12 +47,13 @@ class Tester:
         with self._lock:
             for attempt in range(2):
                 if self.container is None or not self.server.exists():
+                    # None yet, or it retired (idle or too old): a retired tester ends by
+                    # itself once the gradings it runs have.
                     self._start()
                 assert self.container is not None
                 if self._send(job):
                     return self.container
-                # It stopped taking jobs (idle, too old or dead): another one takes over.
-                self.discard()
+                self.discard()  # it takes no job: dead or stuck
         raise SandboxError("the tester container does not take jobs")
 
     def discard(self) -> None:
@@ -71,7 +72,7 @@ class Tester:
             return False
 
     def _start(self) -> None:
-        self.discard()
+        self.container = None
         self.socket_dir.mkdir(mode=0o777, exist_ok=True)
         self.socket_dir.chmod(0o777)
         for leftover in self.socket_dir.iterdir():

@@ -4,6 +4,7 @@ several at once, each against an answer in a fresh container of its own."""
 from __future__ import annotations
 
 import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Iterator
@@ -14,6 +15,7 @@ import pytest
 from chat_server import bundled_cases
 from pytest_llmcode.cases import EvalCase
 from pytest_llmcode.grading import Grade, Grader
+from pytest_llmcode import tester as tester_module
 from pytest_llmcode.sandbox import Sandbox
 
 CASES = {case.name: case for case in bundled_cases()}
@@ -67,6 +69,23 @@ def test_a_dead_tester_is_replaced(grader: Grader) -> None:
     again = grader.grade(case, case.reference_file.read_text(), None)
     assert again.verdict == "passed", again.message
     assert grader.tester.container not in (None, dead)
+
+
+def test_a_tester_retires_when_idle_and_the_next_job_starts_another(
+    grader: Grader, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tester_module, "IDLE_S", 2.0)
+    case = CASES["flatten"]
+    assert grader.grade(case, case.reference_file.read_text(), None).verdict == "passed"
+    retired = grader.tester.container
+    deadline = time.monotonic() + 30
+    while grader.tester.server.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not grader.tester.server.exists(), "the idle tester did not retire"
+
+    again = grader.grade(case, case.reference_file.read_text(), None)
+    assert again.verdict == "passed", again.message
+    assert grader.tester.container not in (None, retired)
 
 
 def test_the_answers_container_has_nothing_writable_on_the_host(grader: Grader) -> None:
