@@ -45,7 +45,7 @@ class Tester:
     def submit(self, job: dict[str, object]) -> str:
         """Hand a job to the tester; returns the container that runs it, to follow."""
         with self._lock:
-            for attempt in range(2):
+            for _ in range(2):
                 if self.container is None or not self.server.exists():
                     # None yet, or it retired (idle or too old): a retired tester ends by
                     # itself once the gradings it runs have.
