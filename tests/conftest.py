@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import os
+import shutil
+from pathlib import Path
 from typing import Iterator
 
 import pytest
 
-from chat_server import ChatServer
+from chat_server import EVAL_CASES, ChatServer
 
 
 @pytest.fixture(autouse=True)
@@ -13,6 +15,14 @@ def not_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
     """The record mode of inner runs defaults to `none` when CI is set (and .ci/run sets it):
     tests that mean CI set it themselves."""
     monkeypatch.delenv("CI", raising=False)
+
+
+@pytest.fixture
+def eval_dir(pytester: pytest.Pytester) -> Path:
+    """Every bundled case, copied into a pytester directory."""
+    target = pytester.path / "eval_cases"
+    shutil.copytree(EVAL_CASES, target, ignore=shutil.ignore_patterns(".*"))
+    return target
 
 
 @pytest.fixture
@@ -37,7 +47,7 @@ def docker_engine() -> None:
 
 @pytest.fixture(scope="session")
 def sandbox_image(docker_engine: None) -> str:
-    from pytest_llmcode.image import image_tag, image_present
+    from pytest_llmcode.image import image_present, image_tag
     from pytest_llmcode.sandbox import connect
 
     tag = image_tag()

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
 from chat_server import (
-    EVAL_CASES,
     ChatServer,
     Reply,
     bundled_cases,
@@ -19,20 +17,7 @@ from chat_server import (
     right_answer,
     wrong_answer,
 )
-
-
-@pytest.fixture
-def eval_dir(pytester: pytest.Pytester) -> Path:
-    target = pytester.path / "eval_cases"
-    shutil.copytree(EVAL_CASES, target, ignore=shutil.ignore_patterns(".*"))
-    return target
-
-
-def run(pytester: pytest.Pytester, server: ChatServer, models: str, *args: str) -> pytest.RunResult:
-    return pytester.runpytest(
-        "eval_cases", f"--llm-models={models}", f"--llm-base-url={server.base_url}",
-        "-p", "no:cacheprovider", *args,
-    )
+from llm_runs import run
 
 
 def test_right_wrong_codeless_and_failing_models(

@@ -6,29 +6,20 @@ from __future__ import annotations
 
 import itertools
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from chat_server import (
-    EVAL_CASES, ChatServer, Reply, case_for, failing_answer, right_answer, wrong_answer,
+    ChatServer,
+    Reply,
+    case_for,
+    failing_answer,
+    right_answer,
+    wrong_answer,
 )
-
-
-@pytest.fixture
-def eval_dir(pytester: pytest.Pytester) -> Path:
-    target = pytester.path / "eval_cases"
-    shutil.copytree(EVAL_CASES, target, ignore=shutil.ignore_patterns(".*"))
-    return target
-
-
-def run(pytester: pytest.Pytester, server: ChatServer, models: str, *args: str) -> pytest.RunResult:
-    return pytester.runpytest(
-        "eval_cases", f"--llm-models={models}", f"--llm-base-url={server.base_url}",
-        "-p", "no:cacheprovider", *args,
-    )
+from llm_runs import run
 
 
 def rows(report: Path) -> dict[str, dict[str, Any]]:
