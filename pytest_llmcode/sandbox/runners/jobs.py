@@ -10,6 +10,7 @@ import ctypes
 import json
 import os
 import select
+import signal
 import sys
 import time
 
@@ -72,17 +73,42 @@ class DirectoryWatch:
 
 def compile_typescript(workdir: str, source: str, deadline: float) -> tuple[int | None, str]:
     """(exit code or None on timeout, compiler output); writes the .js next to the source."""
-    import subprocess  # here: the answer containers of other languages never need it
+    return run([*TSC, "--outDir", workdir, source, TS_GLOBALS], deadline, cwd=workdir)
 
+
+def run(cmd: list[str], deadline: float, env: dict[str, str] | None = None,
+        cwd: str | None = None, limit: int | None = OUTPUT_LIMIT) -> tuple[int | None, str]:
+    """Run cmd in its own process group, which is killed when it ends or at the deadline;
+    None as the code means it timed out. The output's last `limit` characters (None: all)."""
+    import subprocess  # here: the answer containers of most languages never need it
+
+    proc = subprocess.Popen(
+        cmd,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
-        done = subprocess.run(
-            [*TSC, "--outDir", workdir, source, TS_GLOBALS],
-            cwd=workdir, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, timeout=max(deadline - time.monotonic(), 0.1),
-        )
-    except subprocess.TimeoutExpired as exc:
-        return None, (exc.stdout or b"").decode("utf-8", "replace")
-    return done.returncode, done.stdout.decode("utf-8", "replace")
+        out, _ = proc.communicate(timeout=max(deadline - time.monotonic(), 0.1))
+        code: int | None = proc.returncode
+    except subprocess.TimeoutExpired:
+        kill_group(proc.pid)
+        out, _ = proc.communicate()
+        code = None
+    finally:
+        kill_group(proc.pid)
+    text = out.decode("utf-8", "replace")
+    return code, text if limit is None else text[-limit:]
+
+
+def kill_group(pgid: int) -> None:
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
 
 
 def tail(path: str) -> str:

@@ -28,12 +28,12 @@ import os
 import re
 import select
 import shutil
-import signal
-import subprocess
 import sys
 import time
 import traceback
 from typing import Any, NamedTuple
+
+from jobs import kill_group, run
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MYPY_CACHE = "/opt/mypy-cache"
@@ -66,10 +66,7 @@ class Measurement:
                 if not chunk:
                     break
                 out += chunk
-        try:
-            os.killpg(self.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        kill_group(self.pid)
         _, status = os.waitpid(self.pid, 0)
         if timed_out:
             return {"error": "the quality measure ran out of time"}
@@ -161,18 +158,7 @@ def result(m: Measured) -> dict[str, Any]:
 def tool(cmd: list[str]) -> tuple[int | None, str]:
     """Run a tool in the scratch directory (the current one), in its own process group;
     None as the code means it ran out of time."""
-    proc = subprocess.Popen(
-        cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    try:
-        out, _ = proc.communicate(timeout=TOOL_LIMIT_S)
-        code: int | None = proc.returncode
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        out, _ = proc.communicate()
-        code = None
-    return code, out.decode("utf-8", "replace")
+    return run(cmd, time.monotonic() + TOOL_LIMIT_S, limit=None)
 
 
 # -- python ------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ import sys
 import time
 from typing import Callable
 
-from jobs import OUTPUT_LIMIT, compile_typescript, tail, wait_for_job
+from jobs import OUTPUT_LIMIT, compile_typescript, kill_group, run, wait_for_job
 from quality import Measurement, start_quality
 
 WORK = "/tmp/work"
@@ -133,37 +133,6 @@ def take_nonce(report: str) -> str:
     return nonce
 
 
-def run(cmd: list[str], deadline: float, env: dict[str, str] | None = None, cwd: str = WORK
-        ) -> tuple[int | None, str]:
-    """Run cmd in its own process group; None as the code means it timed out."""
-    proc = subprocess.Popen(
-        cmd,
-        cwd=cwd,
-        env={**os.environ, **(env or {})},
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
-        out, _ = proc.communicate(timeout=max(deadline - time.monotonic(), 0.1))
-        code: int | None = proc.returncode
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        out, _ = proc.communicate()
-        code = None
-    finally:
-        _kill_group(proc.pid)
-    return code, out.decode("utf-8", "replace")[-OUTPUT_LIMIT:]
-
-
-def _kill_group(pgid: int) -> None:
-    try:
-        os.killpg(pgid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-
-
 def outcome_report(stage: str, tests: list[dict[str, str]], output: str) -> dict[str, object]:
     return {"stage": stage, "tests": tests, "output": output}
 
@@ -190,6 +159,7 @@ def run_python(interface: str, solution_file: str, deadline: float) -> dict[str,
          "--rootdir", WORK, WORK],
         deadline,
         {"PYTHONPATH": HERE, "LLMCODE_RESULTS": results},
+        cwd=WORK,
     )
     return outcome_report("timeout" if code is None else "test", read_jsonl(results), output)
 
@@ -273,7 +243,7 @@ def run_http(solution_file: str, deadline: float) -> dict[str, object]:
         stage, tests, output = run_node_tests(deadline, {"SOLUTION_URL": f"http://127.0.0.1:{port}"})
         return outcome_report(stage, tests, output)
     finally:
-        _kill_group(server.pid)
+        kill_group(server.pid)
 
 
 def _wait_for_port(port: int, server: subprocess.Popen[bytes], until: float) -> bool:
@@ -391,7 +361,7 @@ def run_go(interface: str, solution_file: str, deadline: float) -> dict[str, obj
         )
     with open(os.path.join(WORK, "go.mod"), "w", encoding="utf-8") as fh:
         fh.write("module solution\n\ngo 1.19\n")
-    code, output = run(["go", "test", "-json", "-count=1", "-vet=off", "."], deadline)
+    code, output = run(["go", "test", "-json", "-count=1", "-vet=off", "."], deadline, cwd=WORK)
     tests = []
     text = []
     for line in output.splitlines():
