@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import selectors
 import socket
-from typing import Callable
+
+TYPE_CHECKING = False  # not typing's: importing typing costs every answer's container
+if TYPE_CHECKING:
+    from typing import Callable
 
 CHUNK = 1 << 16
 BUFFER_LIMIT = 1 << 20  # stop reading a side whose peer is this far behind
