@@ -297,6 +297,8 @@ class Links:
         self.dialed: deque[socket.socket] = deque()  # ...one the supervisor dialed
         self.relay = Relay()
         self.stopped = threading.Event()
+        # Written to on stop: the thread then returns now, not at its next timeout.
+        self.waker, self.wake = socket.socketpair()
         self.thread = threading.Thread(target=self._serve, daemon=True)
 
     def start(self) -> None:
@@ -304,14 +306,17 @@ class Links:
         self.relay.watch(self.link, self._on_dialed)
         self.relay.watch(self.registry, self._on_register)
         self.relay.watch(self.back, self._on_back)
+        self.relay.watch(self.waker, lambda: None)
         self.thread.start()
 
     def stop(self) -> None:
         self.stopped.set()
+        self.wake.send(b"\0")
         if self.thread.is_alive():
             self.thread.join()
         self.relay.close()
-        for sock in (self.local, self.registry, self.back, *self.calls, *self.dialed):
+        for sock in (self.local, self.registry, self.back, self.waker, self.wake, *self.calls,
+                     *self.dialed):
             sock.close()
 
     def _serve(self) -> None:
