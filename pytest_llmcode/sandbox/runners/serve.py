@@ -12,7 +12,8 @@ CALL_PORT of this container's loopback.
 
 On the control channel each line "status" gets one JSON line back: {"stage": "starting",
 "running", "compile" or "timeout", "compile_s", "exit_code", "output"}; "running" means the
-answer listens (or its process already ended). Meanwhile the supervisor keeps a few more
+answer listens (or its process already ended). "started" gets the same reply, but only once
+the stage is no longer "starting", so the tester need not poll. Meanwhile the supervisor keeps a few more
 connections dialed: the tester hands each to one connection of a test, and on its first
 bytes the supervisor connects it to the answer's port and relays.
 
@@ -154,6 +155,7 @@ class Supervisor:
         self.relay = Relay()
         self.spares: list[socket.socket] = []
         self.requests = b""
+        self.started_wanted = False  # a "started" request waits for the answer to start
         self.done = False
 
     def serve(self, until: float) -> None:
@@ -162,9 +164,12 @@ class Supervisor:
         while not self.done and time.monotonic() < until:
             if self.status["stage"] == "starting":
                 self.check_started()
+            if self.status["stage"] != "starting" and self.started_wanted:
+                self.started_wanted = False
+                self.send(self.reply())
             if self.status["stage"] == "running":
                 self.dial_spares()
-            self.relay.step(0.01 if self.status["stage"] == "starting" else 0.1)
+            self.relay.step(0.005 if self.status["stage"] == "starting" else 0.1)
 
     def check_started(self) -> None:
         assert self.process is not None
@@ -211,10 +216,17 @@ class Supervisor:
         while b"\n" in self.requests:
             request, self.requests = self.requests.split(b"\n", 1)
             words = request.decode("ascii", "replace").split()
-            reply = self.forward(" ".join(words[1:2])) if words[:1] == ["forward"] else self.reply()
-            self.control.setblocking(True)
-            self.control.sendall(json.dumps(reply).encode() + b"\n")
-            self.control.setblocking(False)
+            if words[:1] == ["forward"]:
+                self.send(self.forward(" ".join(words[1:2])))
+            elif words[:1] == ["started"] and self.status["stage"] == "starting":
+                self.started_wanted = True
+            else:
+                self.send(self.reply())
+
+    def send(self, reply: dict[str, object]) -> None:
+        self.control.setblocking(True)
+        self.control.sendall(json.dumps(reply).encode() + b"\n")
+        self.control.setblocking(False)
 
     def forward(self, port_text: str) -> dict[str, object]:
         """Listen on a test's port here and relay its connections back to the tester."""
