@@ -1,7 +1,7 @@
 """pytest-llmcode benchmark: prints the figures the README's Performance section quotes.
 
     python benchmarks/bench.py              # everything (about 5 minutes on 2 cores)
-    python benchmarks/bench.py generation grading languages memory cpu
+    python benchmarks/bench.py generation grading pytest languages memory cpu
 
 Needs a Docker engine and the sandbox image (bash scripts/setup.sh). Sections:
   generation  200 items against a loopback chat server answering after 1 s, concurrency
@@ -9,6 +9,9 @@ Needs a Docker engine and the sandbox image (bash scripts/setup.sh). Sections:
   grading     the bundled cases plus 150 generated small Python cases, graded with 1 and 2
               workers: items/s, median and p95 s/item, and the ratio to running the same
               hidden tests directly on the host without any container
+  pytest      the same 150 cases through the plugin itself (`pytest --llm-models=reference`),
+              with 1 and 2 grading workers and under pytest-xdist: wall time and items/s,
+              start-up included
   languages   median seconds per grading of each bundled case, split into container start,
               compile/type-check and test run
   memory      peak RSS of a pytest process evaluating 100 and 1,000 items
@@ -175,6 +178,36 @@ def grading(grader: Grader, scratch: Path) -> None:
           ("cases", "workers", "items", "wall s", "items/s", "median s", "p95 s", "x host"), rows)
 
 
+def pytest_runs(scratch: Path) -> None:
+    project = scratch / "pytest-run"
+    small_python_cases(project / "eval_cases", 150)
+    rows = []
+    for label, options in (("1 grading worker", ["--llm-grading-workers=1"]),
+                           ("2 grading workers", ["--llm-grading-workers=2"]),
+                           ("pytest-xdist -n 2", ["-n", "2"])):
+        started = time.monotonic()
+        done = subprocess.run(
+            [sys.executable, "-m", "pytest", "eval_cases", "-q", "-p", "no:cacheprovider",
+             "--llm-models=reference", *options],
+            cwd=project, capture_output=True, text=True, check=False,
+        )
+        wall = time.monotonic() - started
+        assert done.returncode == 0, done.stdout[-2000:]
+        rows.append((label, 150, wall, 150 / wall))
+    table("The same 150 small Python cases through pytest (start-up included)",
+          ("run", "items", "wall s", "items/s"), rows)
+
+
+def machine_speed() -> float:
+    """CPU seconds of a fixed pure-Python loop: this figure varies between runs on the same
+    virtual machine, and the others with it."""
+    started = time.process_time()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    return time.process_time() - started
+
+
 # -- 3. per-language overhead ---------------------------------------------------------------
 
 def languages(grader: Grader, repeats: int = 5) -> None:
@@ -273,8 +306,9 @@ def cpu(grader: Grader, scratch: Path, items: int = 100) -> None:
 
 
 def main(argv: list[str]) -> int:
-    sections = argv or ["generation", "grading", "languages", "memory", "cpu"]
-    print(f"pytest-llmcode benchmark, {os.cpu_count()} cores, image {image_tag()}")
+    sections = argv or ["generation", "grading", "pytest", "languages", "memory", "cpu"]
+    print(f"pytest-llmcode benchmark, {os.cpu_count()} cores, image {image_tag()}, "
+          f"machine speed {machine_speed():.2f} s (a fixed Python loop; lower is faster)")
     scratch = Path(tempfile.mkdtemp(prefix="llmcode-bench-"))
     sandbox = Sandbox(image_tag())
     grader = Grader(sandbox, scratch, workers=2, spares=2)
@@ -284,6 +318,8 @@ def main(argv: list[str]) -> int:
                 generation()
             elif section == "grading":
                 grading(grader, scratch)
+            elif section == "pytest":
+                pytest_runs(scratch)
             elif section == "languages":
                 languages(grader)
             elif section == "memory":
