@@ -20,7 +20,7 @@ fi
 if ! pgrep -x dockerd >/dev/null 2>&1; then
   echo "docker engine: starting dockerd (log: $log)"
   # iptables is off because these machines have no usable netfilter; the sandbox runs
-  # every container with --network none (or joined to another's loopback) anyway.
+  # every container with --network none anyway.
   nohup dockerd --iptables=false >"$log" 2>&1 &
 fi
 
