@@ -13,9 +13,9 @@ CALL_PORT of this container's loopback.
 On the control channel each line "status" gets one JSON line back: {"stage": "starting",
 "running", "compile" or "timeout", "compile_s", "exit_code", "output"}; "running" means the
 answer listens (or its process already ended). "started" gets the same reply, but only once
-the stage is no longer "starting", so the tester need not poll. Meanwhile the supervisor keeps a few more
-connections dialed: the tester hands each to one connection of a test, and on its first
-bytes the supervisor connects it to the answer's port and relays.
+the stage is no longer "starting", so the tester need not poll. Meanwhile the supervisor
+keeps a few more connections dialed: the tester hands each to one connection of a test,
+and on its first bytes the supervisor connects it to the answer's port and relays.
 
 The other way round, "forward PORT" (a test listens on PORT of the tester's loopback: a fake
 server the answer is to call) makes the supervisor listen on PORT here too and relay each
