@@ -17,6 +17,7 @@ import pytest
 from .cassettes import MODES
 from .fallback import FallbackError, parse_fallbacks
 from .resultlog import partial_path
+from .sandbox import Limits
 
 DEFAULT_BASE_URL = "https://global-apis.com/v1"
 KEY_VARIABLES = ("GLOBAL_API_KEY", "GLOBAL_APIS_KEY", "OPENAI_API_KEY")
@@ -49,7 +50,8 @@ OPTIONS = (
            "workers and concurrent runs on this machine (default: 8)", "8"),
     Option("rpm", "requests per minute to the endpoint, shared like --llm-concurrency "
            "(default: no limit)"),
-    Option("grading-workers", "containers grading at once (default: the number of cores)"),
+    Option("grading-workers", "containers grading at once (default: the number of cores, "
+           "fewer where memory holds fewer at 2 GiB each)"),
     Option("samples", "answers drawn per case and model (default: 1)", "1"),
     Option("temperature", "sampling temperature (default: 0.0)", "0.0"),
     Option("max-tokens", "max_tokens sent with each request (default: not sent)"),
@@ -193,7 +195,7 @@ def resolve(config: pytest.Config) -> Settings:
         base_url=base_url,
         concurrency=_number(config, "concurrency", int, 1),
         grading_workers=(_number(config, "grading-workers", int, 1) if workers
-                         else max(os.cpu_count() or 1, 1)),
+                         else default_grading_workers()),
         samples=_number(config, "samples", int, 1),
         temperature=_number(config, "temperature", float, 0.0),
         max_tokens=_number(config, "max-tokens", int, 1) if max_tokens else None,
@@ -229,3 +231,15 @@ def _number(config: pytest.Config, name: str, kind: Callable[[str], T], minimum:
     if number < minimum:  # type: ignore[operator]
         raise pytest.UsageError(f"--llm-{name}: must be at least {minimum}, got {value}")
     return number
+
+
+def default_grading_workers() -> int:
+    """One per core, but no more than the machine's memory holds at their limits: a grading
+    may use its answer's container's memory and as much again in the tester."""
+    cores = max(os.cpu_count() or 1, 1)
+    try:
+        memory = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError):
+        return cores
+    per_worker = 2 * Limits().memory_mb << 20
+    return max(1, min(cores, memory // per_worker))

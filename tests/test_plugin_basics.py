@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from chat_server import ChatServer
+
+from pytest_llmcode.options import default_grading_workers
 
 CASE = """\
 language: python
@@ -139,3 +143,13 @@ def test_hooks_customise_messages_extraction_and_see_outcomes(
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(["*outcomes seen: ?'passed'?*"])
     assert chat_server.requests[0].body["messages"][0] == {"role": "system", "content": "code only"}
+
+
+@pytest.mark.parametrize("cores, memory_gib, expected", [(2, 24, 2), (16, 8, 4), (4, 1, 1)])
+def test_default_grading_workers_fit_cores_and_memory(
+    monkeypatch: pytest.MonkeyPatch, cores: int, memory_gib: int, expected: int
+) -> None:
+    pages = {"SC_PAGE_SIZE": 4096, "SC_PHYS_PAGES": memory_gib * (1 << 30) // 4096}
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    monkeypatch.setattr(os, "sysconf", pages.__getitem__)
+    assert default_grading_workers() == expected
