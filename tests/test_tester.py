@@ -99,3 +99,27 @@ def test_the_answers_container_has_nothing_writable_on_the_host(grader: Grader) 
     assert details["HostConfig"]["NetworkMode"] == "none"
     assert details["HostConfig"]["ReadonlyRootfs"] is True
     assert [(m["Destination"], m["RW"]) for m in details["Mounts"]] == [("/answer", False)]
+
+
+def test_an_answer_dialing_back_silently_holds_up_nothing(grader: Grader) -> None:
+    """Connections an answer opens to back.sock without naming a port are read as their
+    bytes come: the answer's own calls to the tests' fake server still get through at once
+    (each silent one used to hold the grading's relay for a second: 40 of them outlast the
+    case's 30 s limit)."""
+    case = CASES["race_fix"]
+    dial_silently = (
+        "const silent = [];\n"
+        "function dialSilently() {\n"
+        "  for (let i = 0; i < 40; i++) {\n"
+        "    silent.push(require('net').createConnection('/answer/back.sock').on('error', () => {}));\n"
+        "  }\n"
+        "}\n\n"
+    )
+    code = case.reference_file.read_text().replace(
+        "async function loadData(url) {\n",
+        dial_silently + "async function loadData(url) {\n  if (!silent.length) dialSilently();\n",
+        1,
+    )
+    assert "dialSilently()" in code
+    grade = grader.grade(case, code, None)
+    assert grade.verdict == "passed", grade.message + "\n" + grade.output

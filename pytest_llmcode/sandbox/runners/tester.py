@@ -292,6 +292,7 @@ class Links:
         self.ports: set[int] = set()
         self.calls: deque[socket.socket] = deque()  # a test's connections waiting for...
         self.dialed: deque[socket.socket] = deque()  # ...one the supervisor dialed
+        self.naming: set[socket.socket] = set()  # dialed to back.sock, port line not read yet
         self.relay = Relay()
         self.stopped = threading.Event()
         # Written to on stop: the thread then returns now, not at its next timeout.
@@ -313,7 +314,7 @@ class Links:
             self.thread.join()
         self.relay.close()
         for sock in (self.local, self.registry, self.back, self.waker, self.wake, *self.calls,
-                     *self.dialed):
+                     *self.dialed, *self.naming):
             sock.close()
 
     def _serve(self) -> None:
@@ -364,10 +365,32 @@ class Links:
             dialed, _ = self.back.accept()
         except OSError:
             return
-        dialed.settimeout(1)
+        if len(self.naming) >= WAITING_LIMIT:  # dialed by the answer itself, to exhaust us
+            dialed.close()
+            return
+        dialed.setblocking(False)
+        self.naming.add(dialed)
+        line = bytearray()
+        self.relay.watch(dialed, lambda: self._on_port_line(dialed, line))
+
+    def _on_port_line(self, dialed: socket.socket, line: bytearray) -> None:
+        """Read the port a back.sock connection names, a byte at a time as it comes (what
+        follows the line is the answer's request), then connect it to that port if a test
+        registered it. A connection that stays silent holds up nothing else."""
         try:
-            port = int(dialed.makefile("rb", buffering=0).readline(16))
-            if port not in self.ports:
+            byte = dialed.recv(1)
+        except BlockingIOError:
+            return
+        except OSError:
+            byte = b""
+        if byte not in (b"", b"\n") and len(line) < 16:
+            line += byte
+            return
+        self.relay.unwatch(dialed)
+        self.naming.discard(dialed)
+        try:
+            port = int(line)
+            if byte != b"\n" or port not in self.ports:
                 raise ValueError(port)
             target = socket.create_connection(("127.0.0.1", port), timeout=1)
         except (OSError, ValueError):
