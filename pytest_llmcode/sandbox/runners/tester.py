@@ -50,7 +50,7 @@ SERVER = os.path.join(GRADING, "tester", "server.sock")
 SLOT_NAME = re.compile(r"slot-[A-Za-z0-9_]+")
 # How long an answer's container may take to dial in once its job is written.
 DIAL_LIMIT_S = 20.0
-WAITING_LIMIT = 64  # dialed connections kept waiting for a test's call
+WAITING_LIMIT = 64  # connections from the answer's side waiting: for a test's call, or to name a port
 
 
 def main() -> None:
