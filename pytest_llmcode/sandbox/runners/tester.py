@@ -330,15 +330,10 @@ class Links:
         self._pair()
 
     def _on_dialed(self) -> None:
-        try:
-            dialed, _ = self.link.accept()
-        except OSError:
-            return
-        if len(self.dialed) >= WAITING_LIMIT:  # dialed by the answer itself, to exhaust us
-            dialed.close()
-            return
-        self.dialed.append(dialed)
-        self._pair()
+        dialed = accept_bounded(self.link, len(self.dialed))
+        if dialed is not None:
+            self.dialed.append(dialed)
+            self._pair()
 
     def _pair(self) -> None:
         while self.calls and self.dialed:
@@ -361,12 +356,8 @@ class Links:
                 pass
 
     def _on_back(self) -> None:
-        try:
-            dialed, _ = self.back.accept()
-        except OSError:
-            return
-        if len(self.naming) >= WAITING_LIMIT:  # dialed by the answer itself, to exhaust us
-            dialed.close()
+        dialed = accept_bounded(self.back, len(self.naming))
+        if dialed is None:
             return
         dialed.setblocking(False)
         self.naming.add(dialed)
@@ -397,6 +388,19 @@ class Links:
             dialed.close()
             return
         self.relay.join(dialed, target)
+
+
+def accept_bounded(listener: socket.socket, waiting: int) -> socket.socket | None:
+    """A connection from the answer's side, or None: if none is there, or if `waiting` of
+    its kind already wait (the answer itself may dial, to exhaust us)."""
+    try:
+        conn, _ = listener.accept()
+    except OSError:
+        return None
+    if waiting >= WAITING_LIMIT:
+        conn.close()
+        return None
+    return conn
 
 
 def listen_unix(path: str) -> socket.socket:
