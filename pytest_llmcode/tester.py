@@ -1,7 +1,7 @@
 """The tester: one long-lived trusted container that runs the hidden tests of isolated
 gradings, several at once, each against an answer in a container of its own.
 
-Starting a container costs about 0.2 CPU-seconds and a warm pytest and mypy several more
+Starting a container costs about 0.15-0.2 CPU-seconds and a warm pytest and mypy several more
 tenths; paying that once per run instead of once per grading is what lets isolation run at
 close to the speed of running the tests directly. No answer code ever runs in the tester
 (see runners/tester.py), so sharing it across answers shares nothing of theirs.
