@@ -37,17 +37,18 @@ from typing import Callable, Sequence
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from chat_server import ChatServer, Reply, bundled_cases  # noqa: E402
+from support.chat_server import ChatServer, Reply, bundled_cases  # noqa: E402
 
-from pytest_llmcode.answers import Answerer  # noqa: E402
+from pytest_llmcode.api.answers import Answerer  # noqa: E402
 from pytest_llmcode.cases import EvalCase, load_case  # noqa: E402
-from pytest_llmcode.cassettes import endpoint_key  # noqa: E402
+from pytest_llmcode.api.cassettes import endpoint_key  # noqa: E402
 from pytest_llmcode.catalog import Model  # noqa: E402
-from pytest_llmcode.client import ChatClient, ClientSettings  # noqa: E402
-from pytest_llmcode.grading import Grade, Grader  # noqa: E402
-from pytest_llmcode.image import image_tag  # noqa: E402
+from pytest_llmcode.api.client import ChatClient, ClientSettings  # noqa: E402
+from pytest_llmcode.grading.grade import Grade
+from pytest_llmcode.grading.grader import Grader  # noqa: E402
+from pytest_llmcode.grading.image import image_tag  # noqa: E402
 from pytest_llmcode.pipeline import GenerationSettings, Job, Pipeline  # noqa: E402
-from pytest_llmcode.sandbox import Sandbox  # noqa: E402
+from pytest_llmcode.grading.containers import Sandbox  # noqa: E402
 
 
 def table(title: str, header: tuple[str, ...], rows: Sequence[tuple[object, ...]]) -> None:

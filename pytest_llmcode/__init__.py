@@ -12,23 +12,23 @@ from typing import Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "ApiError": "client",
-    "ChatClient": "client",
-    "ClientSettings": "client",
-    "Completion": "client",
+    "ApiError": "api.errors",
+    "ChatClient": "api.client",
+    "ClientSettings": "api.client",
+    "Completion": "api.completion",
     "CaseError": "cases",
     "EvalCase": "cases",
     "load_case": "cases",
     "Catalog": "catalog",
     "Model": "catalog",
     "extract_code": "extract",
-    "Grade": "grading",
-    "Grader": "grading",
+    "Grade": "grading.grade",
+    "Grader": "grading.grader",
     "Outcome": "outcome",
-    "ItemScore": "scoring",
-    "score_item": "scoring",
-    "pass_at_k": "stats",
-    "wilson_interval": "stats",
+    "ItemScore": "scoring.score",
+    "score_item": "scoring.score",
+    "pass_at_k": "scoring.stats",
+    "wilson_interval": "scoring.stats",
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]

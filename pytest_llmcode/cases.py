@@ -1,11 +1,11 @@
-"""Eval cases: one folder each, a `case.yaml` manifest validated against a JSON Schema."""
+"""Eval cases: one folder each, a `case.yaml` manifest validated against a JSON Schema.
+
+Imported by the plugin module itself (for MANIFEST_NAME): what else it needs is imported
+where it is used."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,8 @@ class EvalCase:
     def content_hash(self) -> str:
         """sha256 over the manifest and hidden tests: two reports of the same hash graded the
         same suite."""
+        import hashlib
+
         digest = hashlib.sha256()
         for path in [self.folder / MANIFEST_NAME, *self.test_files()]:
             digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
@@ -56,6 +58,9 @@ class EvalCase:
 
 
 def _schema() -> dict[str, Any]:
+    import json
+    from importlib import resources
+
     text = resources.files("pytest_llmcode").joinpath("case.schema.json").read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema

@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-from .client import Completion
-from .grading import Grade
-from .spend import Spend
-
-if TYPE_CHECKING:
-    from .cassettes import Recording
-
-if TYPE_CHECKING:
-    from .judge import Judgement
-    from .scoring import ItemScore
-
-PASSED, FAILED, ERROR, SKIPPED = "passed", "failed", "error", "skipped"
-NOT_RUN = "not run"  # the run ended (interrupted, -x) before the item had a verdict
+from .api.cassettes import Recording
+from .api.completion import Completion
+from .api.tally import Spend
+from .grading.grade import Grade
+from .scoring.judge import Judgement
+from .scoring.score import ItemScore
+from .status import Status
 
 
 @dataclass(frozen=True)
@@ -25,7 +18,7 @@ class Outcome:
     case: str
     model: str
     sample: int
-    status: str  # passed | failed | error | skipped | not run
+    status: Status
     message: str
     completion: Completion | None = None
     cost_usd: float | None = None  # what this run spent on the item (spend.cost_usd)

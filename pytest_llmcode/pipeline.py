@@ -16,16 +16,18 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Callable
 
-from .answers import Answer, Answerer, NoAnswer
+from .api.answers import Answer, Answerer, NoAnswer
+from .api.completion import Completion
+from .api.daemon_threads import DaemonPool
+from .api.tally import Spend, Tally
 from .cases import EvalCase
 from .catalog import Model
-from .client import Completion
 from .extract import extract_code
-from .grading import Grade, Grader
-from .outcome import ERROR, FAILED, NOT_RUN, PASSED, SKIPPED, Outcome
-from .scoring import ItemScore, Scorer
-from .spend import Spend, Tally
-from .workers import DaemonPool
+from .grading.grade import Grade
+from .grading.grader import Grader
+from .outcome import Outcome
+from .scoring.score import ItemScore, Scorer
+from .status import ERROR, FAILED, NOT_RUN, PASSED, SKIPPED, Status
 
 
 @dataclass(frozen=True)
@@ -37,9 +39,9 @@ class Job:
     seed: int | None = None  # sent with the request when set
 
 
-def default_messages(job: Job) -> list[dict[str, str]]:
+def default_messages(case: EvalCase) -> list[dict[str, str]]:
     """The documents' method: one user message, the case's prompt, no prompt tricks."""
-    return [{"role": "user", "content": job.case.prompt}]
+    return [{"role": "user", "content": case.prompt}]
 
 
 def default_extract(reply: str, case: EvalCase) -> str | None:
@@ -48,8 +50,8 @@ def default_extract(reply: str, case: EvalCase) -> str | None:
 
 @dataclass(frozen=True)
 class GenerationSettings:
-    concurrency: int = 8
-    grading_workers: int = 2
+    concurrency: int  # requests in flight
+    grading_workers: int  # gradings at once
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ class Pipeline:
         self._grader = grader
         self._grading_unavailable = grading_unavailable
         self._on_outcome = on_outcome
-        self._messages = messages or default_messages
+        self._messages = messages or (lambda job: default_messages(job.case))
         self._extract = extract or default_extract
         self._scorer = scorer
         self._cases: dict[str, EvalCase] = {}
@@ -213,7 +215,7 @@ class Pipeline:
         try:
             grade = self._grader.grade(job.case, code, suite.ids)
         except Exception as exc:  # noqa: BLE001 - a bug must not hang the item
-            grade = Grade("error", f"grading crashed: {exc!r}")
+            grade = Grade(ERROR, f"grading crashed: {exc!r}")
         self._finish(future, _outcome(job, grade.verdict, grade.message, answer, spend, code, grade))
 
     def _suite(self, case: EvalCase) -> Future[Suite]:
@@ -233,7 +235,7 @@ class Pipeline:
         try:
             grade = self._grader.grade(case, case.reference_file.read_text("utf-8"), None)
         except Exception as exc:  # noqa: BLE001
-            grade = Grade("error", f"grading crashed: {exc!r}")
+            grade = Grade(ERROR, f"grading crashed: {exc!r}")
         if grade.verdict == PASSED:
             suite.set_result(Suite(frozenset(t.id for t in grade.tests), grade))
         elif grade.verdict == ERROR:
@@ -267,7 +269,7 @@ class Pipeline:
             # fault of its own.
             outcome = replace(outcome, status=NOT_RUN, message=f"not run: {outcome.message}")
         if self._scorer is not None and not scored:
-            if self._scorer.wants_judge(outcome) and not self._closing:
+            if self._scorer.wants_judge(outcome.grade, outcome.code) and not self._closing:
                 # The judge is an API call: it waits in the generation pool, not here.
                 try:
                     self._generation.submit(lambda: self._judge_then_finish(future, outcome))
@@ -294,15 +296,17 @@ class Pipeline:
         suite = self._suites.get(case.name)
         ids = suite.result().ids if suite is not None and suite.done() else None
         try:
-            return self._scorer.attach(outcome, case, ids, use_judge)
+            score, judgement = self._scorer.score(outcome.status, outcome.grade, outcome.code,
+                                                  case, ids, use_judge)
         except Exception as exc:  # noqa: BLE001
             note = f"not scored: scoring crashed: {exc!r}"
             return replace(outcome, score=ItemScore(None, None, None, None, None, note=note))
+        return replace(outcome, score=score, judgement=judgement)
 
 
 def _outcome(
     job: Job,
-    status: str,
+    status: Status,
     message: str,
     answer: Answer | None = None,
     spend: Spend = Spend(),

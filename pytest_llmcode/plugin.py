@@ -1,15 +1,17 @@
 """pytest entry point (`-p no:llmcode` turns it off): options, then a session object that
-does the work, registered only when models were asked for."""
+does the work, registered only when models were asked for.
+
+Importing this module loads nothing but pytest and the option table: a run without
+--llm-models pays for nothing else."""
 
 from __future__ import annotations
 
-import pytest
-
 from pathlib import Path
 
+import pytest
+
 from .cases import MANIFEST_NAME
-from .items import SESSION_KEY
-from .options import add_options, models_requested, resolve
+from .options import add_options, models_requested
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
@@ -26,11 +28,13 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "llmcode: an eval case item of pytest-llmcode")
     if not models_requested(config):
         return
+    from .collect import RUNNER_KEY
     from .session import LLMCodeSession
+    from .settings import resolve
 
-    state = LLMCodeSession(config, resolve(config))
-    config.stash[SESSION_KEY] = state
-    config.pluginmanager.register(state, "llmcode-session")
+    session = LLMCodeSession(config, resolve(config))
+    config.stash[RUNNER_KEY] = session
+    config.pluginmanager.register(session, "llmcode-session")
 
 
 def pytest_ignore_collect(collection_path: Path) -> bool | None:

@@ -35,6 +35,6 @@ fi
 python3 -m pip install -q -e '.[test]'
 
 echo "setup: [3/3] sandbox image"
-python3 -m pytest_llmcode.image
+python3 -m pytest_llmcode image
 
 echo "setup: done in $((SECONDS - t0)) s"

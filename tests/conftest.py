@@ -7,7 +7,10 @@ from typing import Iterator
 
 import pytest
 
-from chat_server import EVAL_CASES, ChatServer
+from support.chat_server import EVAL_CASES, ChatServer
+from support.grading import open_grader
+
+from pytest_llmcode.grading.grader import Grader
 
 
 @pytest.fixture(autouse=True)
@@ -32,32 +35,53 @@ def chat_server() -> Iterator[ChatServer]:
     server.stop()
 
 
+DOCKER_FIXTURES = {"docker_engine", "sandbox_image", "grader"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that need the real engine carry the `docker` marker: `-m "not docker"` runs
+    the rest alone."""
+    for item in items:
+        if DOCKER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.docker)
+
+
+def _unavailable(message: str) -> None:
+    """In CI (LLMCODE_REQUIRE_DOCKER=1) a missing engine or image fails; elsewhere it skips."""
+    if os.environ.get("LLMCODE_REQUIRE_DOCKER") == "1":
+        pytest.fail(f"Docker is required here: {message}")
+    pytest.skip(message)
+
+
 @pytest.fixture(scope="session")
 def docker_engine() -> None:
-    """Docker tests need a real engine; in CI (LLMCODE_REQUIRE_DOCKER=1) its absence fails."""
-    from pytest_llmcode.sandbox import SandboxError, connect
+    from pytest_llmcode.grading.containers import SandboxError, connect
 
     try:
         connect().close()
     except SandboxError as exc:
-        if os.environ.get("LLMCODE_REQUIRE_DOCKER") == "1":
-            pytest.fail(f"Docker is required here: {exc}")
-        pytest.skip(f"no Docker engine: {exc}")
+        _unavailable(f"no Docker engine: {exc}")
 
 
 @pytest.fixture(scope="session")
 def sandbox_image(docker_engine: None) -> str:
-    from pytest_llmcode.image import image_present, image_tag
-    from pytest_llmcode.sandbox import connect
+    from pytest_llmcode.grading.containers import Sandbox, SandboxError
+    from pytest_llmcode.grading.image import image_tag
 
-    tag = image_tag()
-    client = connect()
+    sandbox = Sandbox(image_tag())
     try:
-        if not image_present(client, tag):
-            message = f"sandbox image {tag} missing: run python -m pytest_llmcode.image"
-            if os.environ.get("LLMCODE_REQUIRE_DOCKER") == "1":
-                pytest.fail(message)
-            pytest.skip(message)
+        sandbox.check_image()
+    except SandboxError as exc:
+        _unavailable(str(exc))
     finally:
-        client.close()
-    return tag
+        sandbox.close()
+    return sandbox.image
+
+
+@pytest.fixture(scope="module")
+def grader(sandbox_image: str, request: pytest.FixtureRequest) -> Iterator[Grader]:
+    """One grader per test module; a module's GRADER_OPTIONS (Grader's keyword arguments)
+    size it."""
+    options = getattr(request.module, "GRADER_OPTIONS", {"workers": 2, "spares": 2})
+    with open_grader(sandbox_image, **options) as shared:
+        yield shared

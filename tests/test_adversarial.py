@@ -24,12 +24,13 @@ from typing import Any, Iterator
 
 import pytest
 
-from chat_server import bundled_cases
+from support.chat_server import bundled_cases
 from pytest_llmcode.cases import EvalCase
-from pytest_llmcode.confinement import confirm_confined
-from pytest_llmcode.grading import Grade, Grader
-from pytest_llmcode.sandbox import LABEL, Limits, Mount, Sandbox, SandboxError, _labels
-from pytest_llmcode.tester import TESTER
+from pytest_llmcode.grading.confinement import confirm_confined
+from pytest_llmcode.grading.grade import Grade
+from pytest_llmcode.grading.grader import Grader
+from pytest_llmcode.grading.containers import LABEL, Limits, Mount, Sandbox, SandboxError, _labels
+from pytest_llmcode.grading.tester_client import TESTER
 
 REPO = Path(__file__).resolve().parent.parent
 ADVERSARIAL = Path(__file__).resolve().parent / "adversarial"
@@ -81,17 +82,14 @@ PLANTED = re.compile(
 CI_COMMAND_LINE = re.compile(r"^\s*(::|##\[|##vso\[)", re.M)
 
 
+# One grading at a time and no warm spares: after each grading, nothing of it may be left.
+GRADER_OPTIONS: dict[str, int] = {}
+
+
 @pytest.fixture(scope="module")
 def scratch() -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="llmcode-adv-") as path:
         yield Path(path)
-
-
-@pytest.fixture(scope="module")
-def grader(sandbox_image: str, scratch: Path) -> Iterator[Grader]:
-    sandbox = Sandbox(sandbox_image)
-    yield Grader(sandbox, scratch)
-    sandbox.close()
 
 
 @pytest.fixture(scope="module")
@@ -122,7 +120,6 @@ def test_every_case_has_hostile_answers() -> None:
 @pytest.mark.parametrize("answer", HOSTILE, ids=[f"{p.parent.name}/{p.stem}" for p in HOSTILE])
 def test_hostile_answer_never_passes(
     grader: Grader,
-    scratch: Path,
     expected_ids: dict[str, frozenset[str]],
     answer: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -145,7 +142,7 @@ def test_hostile_answer_never_passes(
     text = _shown(grade)
     assert grade.verdict in ("failed", "error"), f"{grade.verdict}: {grade.message}\n{grade.output}"
     assert _own_containers() == [], "a container of this grading was left behind"
-    assert _slots(scratch) == [], "the grading left files in its scratch directory"
+    assert _slots(grader.directory.parent) == [], "the grading left files in its scratch directory"
     after = _host_state(case)
     assert after["tests"] == before["tests"], "the hidden tests or the reference changed on the host"
     assert after["planted"] - before["planted"] == set(), "the answer planted a file on the host"

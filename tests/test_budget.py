@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pytest_llmcode.budget import Budget, BudgetExceeded, budget_state
+from pytest_llmcode.api.budget import Budget, budget_state
+from pytest_llmcode.api.errors import BudgetExceeded
 from pytest_llmcode.catalog import Catalog
 
 MESSAGES = [{"role": "user", "content": "hi"}]

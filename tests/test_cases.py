@@ -9,22 +9,13 @@ from typing import Iterator
 
 import pytest
 
-from chat_server import bundled_cases
+from support.chat_server import bundled_cases
 from pytest_llmcode.cases import EvalCase
-from pytest_llmcode.grading import Grade, Grader
-from pytest_llmcode.sandbox import Sandbox
+from pytest_llmcode.grading.grade import Grade
+from pytest_llmcode.grading.grader import Grader
+from pytest_llmcode.grading.containers import Sandbox
 
 CASES = bundled_cases()
-
-
-@pytest.fixture(scope="module")
-def grader(sandbox_image: str) -> Iterator[Grader]:
-    sandbox = Sandbox(sandbox_image)
-    with tempfile.TemporaryDirectory(prefix="llmcode-test-") as scratch:
-        grader = Grader(sandbox, Path(scratch), spares=1)
-        yield grader
-        grader.close()
-    sandbox.close()
 
 
 def test_the_five_seed_cases_are_bundled() -> None:

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from chat_server import bundled_cases
-from pytest_llmcode.cassettes import (
+from support.chat_server import bundled_cases
+from pytest_llmcode.api.cassettes import (
     Cassettes, Recording, dump, endpoint_key, first_difference, load, now,
 )
-from pytest_llmcode.spend import Spend
+from pytest_llmcode.api.tally import Spend
 
 CASE = next(c for c in bundled_cases() if c.name == "flatten")
 REQUEST = {

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from chat_server import ChatServer, Reply
-from pytest_llmcode.client import MAX_RETRY_AFTER_S, ApiError, ChatClient, ClientSettings, Interrupted
+from support.chat_server import ChatServer, Reply
+from pytest_llmcode.api.client import MAX_RETRY_AFTER_S, ChatClient, ClientSettings
+from pytest_llmcode.api.errors import ApiError, Interrupted
 
 
 def client_for(server: ChatServer, retries: int = 2, timeout: float = 5.0) -> ChatClient:

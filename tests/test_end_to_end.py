@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from chat_server import (
+from support.chat_server import (
     ChatServer,
     Reply,
     bundled_cases,
@@ -17,7 +17,7 @@ from chat_server import (
     right_answer,
     wrong_answer,
 )
-from llm_runs import run
+from support.llm_runs import run
 
 
 def test_right_wrong_codeless_and_failing_models(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_llmcode.fallback import FallbackError, parse_fallbacks
+from pytest_llmcode.api.fallback import FallbackError, parse_fallbacks
 
 
 def test_chains() -> None:

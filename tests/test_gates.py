@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from chat_server import ChatServer, Reply, failing_answer
-from llm_runs import answers, copy_cases, report, run
+from support.chat_server import ChatServer, Reply, failing_answer
+from support.llm_runs import answers, copy_cases, report, run
 from test_plugin_basics import make_case
 
 # "mixed" answers flatten right and race_fix wrong: pass rate 0.5.

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from chat_server import EVAL_CASES, ChatServer, Reply, fenced, right_answer
+from support.chat_server import EVAL_CASES, ChatServer, Reply, fenced, right_answer
 
 PACKAGE_ROOT = Path(__import__("pytest_llmcode").__file__).resolve().parent.parent
 MODELS = "quick,sleeper,held,stuck"

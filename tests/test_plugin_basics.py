@@ -6,9 +6,9 @@ import os
 
 import pytest
 
-from chat_server import ChatServer
+from support.chat_server import ChatServer
 
-from pytest_llmcode.options import default_grading_workers
+from pytest_llmcode.settings import default_grading_workers
 
 CASE = """\
 language: python
@@ -117,7 +117,7 @@ def test_bad_price_line_is_a_usage_error(pytester: pytest.Pytester) -> None:
 def test_hooks_customise_messages_extraction_and_see_outcomes(
     pytester: pytest.Pytester, chat_server: ChatServer, sandbox_image: str
 ) -> None:
-    from chat_server import Reply
+    from support.chat_server import Reply
 
     make_case(pytester)
     chat_server.script("m", lambda body: Reply("<answer>def double(x):\n    return x + x\n</answer>"))

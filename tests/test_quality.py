@@ -9,21 +9,13 @@ from typing import Iterator
 
 import pytest
 
-from chat_server import bundled_cases
+from support.chat_server import bundled_cases
 from pytest_llmcode.cases import EvalCase
-from pytest_llmcode.grading import Grader
-from pytest_llmcode.quality import Quality
-from pytest_llmcode.sandbox import Sandbox
+from pytest_llmcode.grading.grader import Grader
+from pytest_llmcode.grading.quality_report import Quality
+from pytest_llmcode.grading.containers import Sandbox
 
 CASES = {c.name: c for c in bundled_cases()}
-
-
-@pytest.fixture(scope="module")
-def grader(sandbox_image: str) -> Iterator[Grader]:
-    sandbox = Sandbox(sandbox_image)
-    with tempfile.TemporaryDirectory(prefix="llmcode-test-") as scratch:
-        yield Grader(sandbox, Path(scratch))
-    sandbox.close()
 
 
 def measure(grader: Grader, case: EvalCase, code: str) -> Quality:

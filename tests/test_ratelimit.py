@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from chat_server import ChatServer, Reply
-from pytest_llmcode.ratelimit import RateLimiter, endpoint_dir
+from support.chat_server import ChatServer, Reply
+from pytest_llmcode.api.ratelimit import RateLimiter, endpoint_dir
 
 HERE = Path(__file__).resolve().parent
 PACKAGE_ROOT = Path(__import__("pytest_llmcode").__file__).resolve().parent.parent
@@ -95,7 +95,7 @@ def run_processes(server: ChatServer, directory: Path, tmp_path: Path, concurren
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(PACKAGE_ROOT), str(HERE)])}
     procs = [
         subprocess.Popen(
-            [sys.executable, str(HERE / "limited_client.py"), server.base_url, str(directory),
+            [sys.executable, str(HERE / "support" / "limited_client.py"), server.base_url, str(directory),
              str(concurrency), "-" if rpm is None else str(rpm), str(threads), str(go)],
             stdout=subprocess.PIPE, text=True, env=env,
         )

@@ -12,7 +12,9 @@ from typing import Iterator
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "pytest_llmcode" / "sandbox" / "runners"))
+from pytest_llmcode.grading.image import CONTEXT_DIR  # noqa: E402
+
+sys.path.insert(0, str(CONTEXT_DIR / "runners"))
 
 from relay import Relay  # noqa: E402
 

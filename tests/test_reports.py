@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from chat_server import ChatServer
-from llm_runs import answers, copy_cases, report, run
+from support.chat_server import ChatServer
+from support.llm_runs import answers, copy_cases, report, run
 
 # Measured durations differ between any two runs; everything else must not.
 TIMINGS = {"latency_s", "grading_s", "latency_p50_s", "latency_p95_s", "latency_p99_s"}
@@ -54,9 +54,9 @@ def test_markdown_report_renders_tables(pytester: pytest.Pytester, scripted: Cha
 
 
 def test_markdown_escapes_what_users_and_endpoints_name() -> None:
-    from pytest_llmcode.markdown import render
-    from pytest_llmcode.report import Row
-    from pytest_llmcode.summary import build
+    from pytest_llmcode.reporting.markdown import render
+    from pytest_llmcode.reporting.rows import Row
+    from pytest_llmcode.reporting.summary import build
 
     rows = [Row("flat|ten", "m<script>|x", 1, "passed", score=9.0)]
     text = render(build(rows, ("m<script>|x",), {}, 1))

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from chat_server import (
+from support.chat_server import (
     ChatServer,
     Reply,
     case_for,
@@ -19,7 +19,7 @@ from chat_server import (
     right_answer,
     wrong_answer,
 )
-from llm_runs import run
+from support.llm_runs import run
 
 
 def rows(report: Path) -> dict[str, dict[str, Any]]:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from chat_server import ChatServer, Reply
-from llm_runs import alternating, answers, copy_cases, report, run
+from support.chat_server import ChatServer, Reply
+from support.llm_runs import alternating, answers, copy_cases, report, run
 
 UNTYPED_SHALLOW = (
     "def flatten(items):\n    out = []\n    for x in items:\n        if isinstance(x, list):\n"

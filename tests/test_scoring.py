@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_llmcode.grading import Grade
-from pytest_llmcode.grading import TestResult as Result
-from pytest_llmcode.quality import Quality, read_quality
-from pytest_llmcode.scoring import DEFAULT_WEIGHTS, is_edge, score_item, weights_for
+from pytest_llmcode.grading.grade import Grade
+from pytest_llmcode.grading.grade import TestResult as Result
+from pytest_llmcode.grading.quality_report import Quality, read_quality
+from pytest_llmcode.scoring.score import DEFAULT_WEIGHTS, is_edge, score_item, weights_for
 
 
 @pytest.mark.parametrize(

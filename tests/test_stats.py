@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from pytest_llmcode.stats import disagreeing, mean_pass_at_k, pass_at_k, wilson_interval
+from pytest_llmcode.scoring.stats import disagreeing, mean_pass_at_k, pass_at_k, wilson_interval
 
 
 def test_pass_at_k_hand_computed() -> None:

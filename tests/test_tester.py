@@ -12,23 +12,23 @@ from typing import Iterator
 import docker
 import pytest
 
-from chat_server import bundled_cases
+from support.grading import open_grader
+from support.chat_server import bundled_cases
 from pytest_llmcode.cases import EvalCase
-from pytest_llmcode.grading import Grade, Grader
-from pytest_llmcode import tester as tester_module
-from pytest_llmcode.sandbox import Sandbox
+from pytest_llmcode.grading.grade import Grade
+from pytest_llmcode.grading.grader import Grader
+from pytest_llmcode.grading import tester_client as tester_module
+from pytest_llmcode.grading.containers import Sandbox
 
 CASES = {case.name: case for case in bundled_cases()}
 
 
 @pytest.fixture
 def grader(sandbox_image: str) -> Iterator[Grader]:
-    sandbox = Sandbox(sandbox_image)
-    with tempfile.TemporaryDirectory(prefix="llmcode-tester-") as scratch:
-        grader = Grader(sandbox, Path(scratch), workers=2, spares=2)
-        yield grader
-        grader.close()
-    sandbox.close()
+    """A grader of each test's own (these tests kill or retire its tester), sized as the
+    shared one."""
+    with open_grader(sandbox_image, workers=2, spares=2) as own:
+        yield own
 
 
 def outcome(grade: Grade) -> tuple[str, tuple[str, ...]]:

@@ -1,0 +1,35 @@
+"""`python -m pytest_llmcode COMMAND ...`: the plugin's command-line tools.
+
+    image    build the sandbox image (see `python -m pytest_llmcode image --help`)
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Callable, Sequence
+
+
+def _image(argv: Sequence[str]) -> int:
+    from .grading.image_build import main
+
+    return main(argv)
+
+
+COMMANDS: dict[str, tuple[Callable[[Sequence[str]], int], str]] = {
+    "image": (_image, "build the Docker image in which answers are graded"),
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] not in COMMANDS:
+        print("usage: python -m pytest_llmcode COMMAND [ARGS]\n\ncommands:", file=sys.stderr)
+        for name, (_, about) in COMMANDS.items():
+            print(f"  {name:8} {about}", file=sys.stderr)
+        return 0 if args[:1] in (["-h"], ["--help"]) else 2
+    command, _ = COMMANDS[args[0]]
+    return command(args[1:])
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,150 @@
+"""The run's parts, built from its settings: the sandbox and its grader (after the
+confinement self-test), the chat client with its shared limits and budget, the answerer,
+the judge, and the pipeline that joins them."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from .api.answers import Answerer
+from .api.budget import Budget
+from .api.cassettes import Cassettes, endpoint_key
+from .api.client import ChatClient, ClientSettings
+from .api.ratelimit import RateLimiter, endpoint_dir
+from .cases import EvalCase
+from .grading.confinement import confirm_confined
+from .grading.containers import Sandbox, SandboxError, sweep
+from .grading.grader import Grader
+from .outcome import Outcome
+from .pipeline import GenerationSettings, Job, Pipeline
+from .scoring.judge import Judge
+from .scoring.score import Scorer
+from .settings import Settings
+
+
+def image_name(settings: Settings) -> str:
+    if settings.image:
+        return settings.image
+    from .grading.image import image_tag
+
+    return image_tag()
+
+
+def cassettes(settings: Settings) -> Cassettes:
+    secrets = (settings.api_key,) if settings.api_key else ()
+    return Cassettes(settings.record_mode, settings.cassette_dir, secrets)
+
+
+def budget_ledger(run_dir: Path) -> Path:
+    """The run's spending, shared by its processes (pytest-xdist workers)."""
+    return run_dir / "budget.json"
+
+
+def manifest_parameters(settings: Settings) -> dict[str, Any]:
+    s = settings
+    return {"endpoint": s.base_url, "models": list(s.models), "temperature": s.temperature,
+            "max_tokens": s.max_tokens, "seed": s.seed, "samples": s.samples,
+            "judge_model": s.judge_model, "timeout_s": s.timeout_s, "retries": s.retries}
+
+
+@dataclass
+class Parts:
+    """What one process of the run uses, and closes at its end."""
+
+    pipeline: Pipeline
+    scratch: Path
+    sandbox: Sandbox | None
+    grader: Grader | None
+    judge: Judge | None
+    image_id: str | None
+
+    def close(self, grace_s: float) -> None:
+        try:
+            self.pipeline.close(grace_s=grace_s)
+        finally:
+            if self.grader is not None:
+                self.grader.close()
+            if self.judge is not None:
+                self.judge.close()
+            if self.sandbox is not None:
+                self.sandbox.close()
+            shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def start(
+    settings: Settings,
+    run_dir: Path,
+    messages: Callable[[Job], list[dict[str, str]]],
+    extract: Callable[[str, EvalCase], str | None],
+    on_outcome: Callable[[Outcome], None],
+) -> Parts:
+    """Start grading (or say why it cannot) and the pipeline that feeds it."""
+    s = settings
+    scratch = Path(tempfile.mkdtemp(prefix="llmcode-"))
+    sandbox = grader = None
+    image_id = unavailable = None
+    try:
+        sandbox = Sandbox(image_name(s))
+        sweep(sandbox.client)
+        image_id = sandbox.check_image()
+        confirm_confined(sandbox, scratch)
+        grader = Grader(sandbox, scratch, workers=s.grading_workers, spares=s.grading_workers)
+    except SandboxError as exc:
+        unavailable = f"cannot grade: {exc}"
+    limiter = RateLimiter(endpoint_dir(s.base_url), s.concurrency, s.rpm)
+    budget = (None if s.max_cost is None else
+              Budget(s.max_cost, budget_ledger(run_dir), s.catalog.get, s.max_tokens))
+    params: dict[str, Any] = {"temperature": s.temperature}
+    if s.max_tokens is not None:
+        params["max_tokens"] = s.max_tokens
+
+    def client() -> ChatClient:
+        return ChatClient(
+            ClientSettings(s.base_url, s.api_key, s.key_env, s.timeout_s, s.retries),
+            limiter=limiter,
+            budget=budget,
+        )
+
+    answerer = Answerer(
+        client_factory=client,
+        price_of=s.catalog.get,
+        endpoint=endpoint_key(s.base_url),
+        params=params,
+        fallbacks=s.fallbacks,
+        cassettes=cassettes(s),
+        missing_key_reason=s.missing_key_reason,
+    )
+    judge = Judge(s.catalog.get(s.judge_model), client(), s.seed) if s.judge_model else None
+    pipeline = Pipeline(
+        GenerationSettings(concurrency=s.concurrency, grading_workers=s.grading_workers),
+        answerer,
+        grader=grader,
+        grading_unavailable=unavailable,
+        on_outcome=on_outcome,
+        messages=messages,
+        extract=extract,
+        scorer=Scorer(judge),
+    )
+    return Parts(pipeline, scratch, sandbox, grader, judge, image_id)
+
+
+def engine_image_id(image: str) -> str | None:
+    """The image's id asked of the engine, for a process that started no grading (the
+    pytest-xdist controller); None when no engine answers or it lacks the image."""
+    from .grading.containers import connect
+    from .grading.image import image_id
+
+    try:
+        client = connect()
+    except SandboxError:
+        return None
+    try:
+        return image_id(client, image)
+    except Exception:  # noqa: BLE001 - the manifest says "unknown" rather than failing
+        return None
+    finally:
+        client.close()

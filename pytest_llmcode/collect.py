@@ -1,0 +1,119 @@
+"""Collection: a case folder's manifest becomes one pytest item per model and sample."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator, Protocol
+
+import pytest
+
+from .cases import CaseError, EvalCase, load_case
+from .catalog import Model
+from .outcome import Outcome
+from .reporting.outcome_rows import row_of
+from .reporting.rows import Key
+from .sanitize import sanitize
+from .status import ERROR, FAILED, NOT_RUN, SKIPPED
+
+UNSAFE_ID = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+class ItemRunner(Protocol):
+    """What items need from the run (session.LLMCodeSession)."""
+
+    @property
+    def models(self) -> list[Model]: ...
+
+    @property
+    def samples(self) -> int: ...
+
+    def wait_for(self, item: LLMCodeItem) -> Outcome: ...
+
+
+RUNNER_KEY = pytest.StashKey[ItemRunner]()
+
+
+class CaseFile(pytest.File):
+    def collect(self) -> Iterator[LLMCodeItem]:
+        case = load_case(self.path)
+        runner = self.config.stash[RUNNER_KEY]
+        samples = runner.samples
+        for model in runner.models:
+            for sample in range(1, samples + 1):
+                name = f"{case.name}[{item_id(model.id, sample, samples)}]"
+                yield LLMCodeItem.from_parent(self, name=name, case=case, model=model, sample=sample)
+
+    def repr_failure(  # type: ignore[override]
+        self, excinfo: pytest.ExceptionInfo[BaseException]
+    ) -> str:
+        if isinstance(excinfo.value, CaseError):
+            return str(excinfo.value)
+        return str(super().repr_failure(excinfo))
+
+
+def item_id(model_id: str, sample: int, samples: int) -> str:
+    safe = UNSAFE_ID.sub("_", model_id)
+    return f"{safe}-s{sample}" if samples > 1 else safe
+
+
+class AnswerFailed(Exception):
+    """The model's answer is wrong: reported as a pytest failure."""
+
+
+class LLMCodeItem(pytest.Item):
+    def __init__(self, *, case: EvalCase, model: Model, sample: int, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.case = case
+        self.model = model
+        self.sample = sample
+        self.outcome: Outcome | None = None
+        # `-k` matches a case's tags, language and model besides the item name.
+        self.extra_keyword_matches.update({*case.tags, case.language, model.id})
+
+    @property
+    def key(self) -> Key:
+        return (self.case.name, self.model.id, self.sample)
+
+    def setup(self) -> None:
+        outcome = self.config.stash[RUNNER_KEY].wait_for(self)
+        self.outcome = outcome
+        row = row_of(outcome, case_hash=self.case.content_hash())
+        self.user_properties.extend(row.properties())
+        if outcome.status in (ERROR, NOT_RUN):
+            # Raised in setup, so pytest reports an error (infrastructure), not a failure.
+            pytest.fail(f"[infrastructure] {outcome.message}", pytrace=False)
+        if outcome.status == SKIPPED:
+            pytest.skip(outcome.message)
+
+    def runtest(self) -> None:
+        assert self.outcome is not None
+        if self.outcome.status == FAILED:
+            raise AnswerFailed(self.outcome.message)
+
+    def repr_failure(  # type: ignore[override]
+        self, excinfo: pytest.ExceptionInfo[BaseException]
+    ) -> str:
+        if isinstance(excinfo.value, AnswerFailed) and self.outcome is not None:
+            return failure_text(self.outcome)
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[str, int | None, str]:
+        return str(self.path), None, self.name
+
+
+def failure_text(outcome: Outcome) -> str:
+    lines = [outcome.message]
+    grade = outcome.grade
+    if grade is not None:
+        for test in grade.failed_tests[:3]:
+            if test.message:
+                lines += ["", f"--- {test.id} ({test.outcome})", test.message.strip()[-1200:]]
+        if grade.output and (grade.stage != "test" or not grade.failed_tests):
+            lines += ["", "--- output", grade.output.strip()[-2000:]]
+    if outcome.code:
+        code_lines = outcome.code.splitlines()
+        excerpt = sanitize("\n".join(code_lines[:25]), limit=4000)
+        lines += ["", f"--- extracted code ({len(code_lines)} lines)", excerpt]
+        if len(code_lines) > 25:
+            lines.append("...")
+    return "\n".join(lines)

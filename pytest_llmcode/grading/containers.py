@@ -1,0 +1,297 @@
+"""Docker sandbox: start a locked-down container, enforce its time limit, leave nothing behind.
+
+Every container carries the label `llmcode` plus the owning process and a deadline, so a
+sweep can remove leftovers of a run that was killed without touching a live run's
+containers (pytest-xdist workers share the engine).
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import socket
+import threading
+import time
+import warnings
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    import docker
+
+LABEL = "llmcode"
+START_HINT = "start it with `bash scripts/start-docker.sh` (or your usual Docker service)"
+
+
+class SandboxError(Exception):
+    """The sandbox itself failed: an infrastructure error, never the model's fault."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    memory_mb: int = 1024
+    cpus: float = 1.0
+    pids: int = 256
+    tmpfs_mb: int = 256
+    max_file_mb: int = 64
+    open_files: int = 1024
+    # Added to the case's own time limit before the host kills the container itself.
+    watchdog_grace_s: float = 20.0
+
+
+@dataclass(frozen=True)
+class Mount:
+    host_path: str
+    container_path: str
+    writable: bool = False
+
+
+@dataclass(frozen=True)
+class ContainerRun:
+    exit_code: int | None
+    killed_by_watchdog: bool
+    duration_s: float
+
+
+class Sandbox:
+    def __init__(self, image: str, limits: Limits = Limits()) -> None:
+        self.image = image
+        self.limits = limits
+        self._client: docker.DockerClient | None = None
+        self._running: set[str] = set()
+        self._lock = threading.Lock()
+        self._closed = False
+
+    @property
+    def client(self) -> docker.DockerClient:
+        if self._client is None:
+            self._client = connect()
+        return self._client
+
+    def check_image(self) -> str:
+        """The engine's id of this sandbox's image; SandboxError when it is missing."""
+        import docker
+
+        from .image import image_id
+
+        try:
+            found = image_id(self.client, self.image)
+        except docker.errors.DockerException as exc:
+            raise SandboxError(f"cannot inspect sandbox image {self.image}: {exc}") from None
+        if found is None:
+            raise SandboxError(
+                f"sandbox image {self.image} is missing: build it with "
+                "`python -m pytest_llmcode image` (or run `bash scripts/setup.sh`)"
+            )
+        return found
+
+    def start(
+        self,
+        command: list[str],
+        mounts: list[Mount],
+        environment: dict[str, str],
+        time_limit_s: float,
+        limits: Limits | None = None,
+    ) -> str:
+        """Start a container with no network and return its id; it stops itself at the time
+        limit and the engine removes it when it stops. `limits` replaces this sandbox's
+        own (the tester runs several gradings at once)."""
+        import docker
+
+        if self._closed:
+            raise SandboxError("the run is ending: no new sandbox is started")
+        lim = limits or self.limits
+        api = self.client.api
+        try:
+            host_config = api.create_host_config(
+                auto_remove=True,
+                network_mode="none",
+                read_only=True,
+                tmpfs={"/tmp": f"rw,exec,nosuid,nodev,size={lim.tmpfs_mb}m,mode=1777"},
+                binds={
+                    m.host_path: {"bind": m.container_path, "mode": "rw" if m.writable else "ro"}
+                    for m in mounts
+                },
+                cap_drop=["ALL"],
+                security_opt=["no-new-privileges:true"],
+                pids_limit=lim.pids,
+                mem_limit=f"{lim.memory_mb}m",
+                memswap_limit=f"{lim.memory_mb}m",
+                nano_cpus=int(lim.cpus * 1e9),
+                ulimits=[
+                    docker.types.Ulimit(name="nofile", soft=lim.open_files, hard=lim.open_files),
+                    docker.types.Ulimit(
+                        name="fsize", soft=lim.max_file_mb << 20, hard=lim.max_file_mb << 20
+                    ),
+                    docker.types.Ulimit(name="core", soft=0, hard=0),
+                ],
+                log_config=docker.types.LogConfig(
+                    type="json-file", config={"max-size": "1m", "max-file": "1"}
+                ),
+            )
+            # /proc read-only (Docker's own read-only /proc paths all lie beneath it): a
+            # process can otherwise write its own code through /proc/self/mem, and an answer
+            # that shares a process with its tests (Go) would patch the test binary.
+            host_config["ReadonlyPaths"] = ["/proc"]
+            container_id = str(
+                api.create_container(
+                    self.image,
+                    ["timeout", "-k", "2", f"{time_limit_s:g}", *command],
+                    detach=True,
+                    user="65534:65534",
+                    environment={"HOME": "/tmp", "LANG": "C.UTF-8", **environment},
+                    working_dir="/tmp",
+                    labels=_labels(time_limit_s + lim.watchdog_grace_s),
+                    host_config=host_config,
+                    # As well as network_mode none: the engine then builds no network
+                    # sandbox and runs no network hook per container (a re-exec of dockerd;
+                    # README, Performance); the runtime still gives the container a network
+                    # namespace of its own with only its loopback.
+                    network_disabled=True,
+                    use_config_proxy=False,
+                )["Id"]
+            )
+        except docker.errors.DockerException as exc:
+            raise SandboxError(f"cannot create a sandbox container: {exc}") from None
+        with self._lock:
+            self._running.add(container_id)
+        try:
+            api.start(container_id)
+        except docker.errors.DockerException as exc:
+            self.remove(container_id)
+            raise SandboxError(f"cannot start a sandbox container: {exc}") from None
+        return container_id
+
+    def wait_until(
+        self, container_id: str, done: Callable[[], bool], time_limit_s: float
+    ) -> ContainerRun:
+        """Wait until `done()` (the container's work is there, whether or not it has exited
+        yet) or the container stops; past the limit plus grace the host kills it."""
+        import docker
+
+        started = time.monotonic()
+        deadline = started + time_limit_s + self.limits.watchdog_grace_s
+        next_check = started + 0.5
+        while time.monotonic() < deadline:
+            if done():
+                return ContainerRun(None, False, time.monotonic() - started)
+            if time.monotonic() >= next_check:
+                next_check = time.monotonic() + 0.5
+                try:
+                    state = self.client.api.inspect_container(container_id)["State"]
+                except docker.errors.NotFound:
+                    state = {"Running": False, "ExitCode": None}
+                except docker.errors.DockerException as exc:
+                    raise SandboxError(f"cannot follow a sandbox container: {exc}") from None
+                if not state.get("Running"):
+                    return ContainerRun(state.get("ExitCode"), False, time.monotonic() - started)
+            time.sleep(0.005)
+        self.remove(container_id)
+        return ContainerRun(None, True, time.monotonic() - started)
+
+    def remove(self, container_id: str) -> None:
+        if self._client is not None:
+            _force_remove_id(self._client, container_id)
+        with self._lock:
+            self._running.discard(container_id)
+
+    def close(self) -> None:
+        """Stop starting containers and remove every one this process still has."""
+        self._closed = True
+        if self._client is None:
+            return
+        with self._lock:
+            running = list(self._running)
+        for container_id in running:
+            _force_remove_id(self._client, container_id)
+        sweep(self._client, own=True)
+        self._client.close()
+
+
+def connect(timeout_s: float = 30) -> docker.DockerClient:
+    """A client of the engine DOCKER_HOST names (or the local one) that answers a ping;
+    SandboxError saying how to start one otherwise. `timeout_s` bounds each API call."""
+    try:
+        import docker
+    except ImportError:  # pragma: no cover - docker is a declared dependency
+        raise SandboxError("the `docker` Python package is missing: pip install docker") from None
+    with warnings.catch_warnings():
+        # docker-py leaves the socket of a failed connection attempt unclosed: collect it
+        # here, quietly, instead of in whatever code runs the garbage collector next.
+        warnings.simplefilter("ignore", ResourceWarning)
+        try:
+            client = docker.from_env(timeout=timeout_s)
+            client.ping()
+        except docker.errors.DockerException as exc:
+            failure = str(exc)
+        else:
+            return client
+        gc.collect()
+    raise SandboxError(f"no Docker engine answers ({failure}): {START_HINT}")
+
+
+def _labels(watchdog_s: float) -> dict[str, str]:
+    return {
+        LABEL: "1",
+        f"{LABEL}.host": socket.gethostname(),
+        f"{LABEL}.pid": str(os.getpid()),
+        f"{LABEL}.deadline": f"{time.time() + watchdog_s:.0f}",
+    }
+
+
+def sweep(client: docker.DockerClient, own: bool = False) -> int:
+    """Remove `llmcode` containers whose owner is gone or whose deadline has passed (and,
+    with own=True, this process's). Returns how many were removed."""
+    import docker
+
+    removed = 0
+    try:
+        # The low-level listing: no per-container inspect racing with removals.
+        containers = client.api.containers(all=True, filters={"label": LABEL})
+    except docker.errors.DockerException:
+        return 0
+    for container in containers:
+        if _is_leftover(container.get("Labels") or {}, own):
+            _force_remove_id(client, container["Id"])
+            removed += 1
+    return removed
+
+
+def _is_leftover(labels: dict[str, str], own: bool) -> bool:
+    if labels.get(f"{LABEL}.host") != socket.gethostname():
+        return _deadline_passed(labels)
+    try:
+        pid = int(labels.get(f"{LABEL}.pid", "0"))
+    except ValueError:
+        return True
+    if pid == os.getpid():
+        return own or _deadline_passed(labels)
+    return not _pid_alive(pid) or _deadline_passed(labels)
+
+
+def _deadline_passed(labels: dict[str, str]) -> bool:
+    try:
+        return time.time() > float(labels.get(f"{LABEL}.deadline", "0"))
+    except ValueError:
+        return True
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _force_remove_id(client: docker.DockerClient, container_id: str) -> None:
+    import docker
+
+    try:
+        client.api.remove_container(container_id, force=True)
+    except docker.errors.DockerException:
+        pass

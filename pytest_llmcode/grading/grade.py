@@ -1,0 +1,33 @@
+"""What grading one answer decided, and on what evidence: plain data for the layers above."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..status import Verdict
+from .quality_report import Quality
+
+
+@dataclass(frozen=True)
+class TestResult:
+    id: str
+    outcome: str
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class Grade:
+    verdict: Verdict
+    message: str
+    stage: str = ""
+    tests: tuple[TestResult, ...] = ()
+    output: str = ""
+    duration_s: float = 0.0
+    missing: tuple[str, ...] = field(default=())
+    isolation: str = ""  # container | process: where the verdict was obtained
+    timings: dict[str, float] = field(default_factory=dict)
+    quality: Quality | None = None  # the sandbox's static measure of the answer
+
+    @property
+    def failed_tests(self) -> list[TestResult]:
+        return [t for t in self.tests if t.outcome != "passed"]

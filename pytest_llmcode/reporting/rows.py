@@ -1,0 +1,97 @@
+"""One row per item (case × model × sample): what the reports are made of.
+
+A row travels in pytest's user_properties (so --junitxml and pytest-xdist carry it), in the
+partial log and in the JSON report, and is rebuilt from any of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import Any, Iterable
+
+from ..status import Status
+
+PREFIX = "llmcode_"
+
+Key = tuple[str, str, int]  # case, model, sample
+
+
+@dataclass(frozen=True)
+class Row:
+    case: str
+    model: str
+    sample: int
+    outcome: Status
+    # What this run sent and spent for the item (zero for a replayed answer): every
+    # attempt counts, failed ones and those of fallback models included.
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float | None = None
+    latency_s: float | None = None
+    served_model: str | None = None
+    attempts: int = 0
+    grading_s: float | None = None
+    isolation: str | None = None  # container | process: how strongly the verdict is isolated
+    failure: str | None = None
+    # scores (0..10) and what they were measured from
+    score: float | None = None
+    correctness: float | None = None
+    edge_cases: float | None = None
+    code_quality: float | None = None
+    documentation: float | None = None
+    core_passed: int = 0
+    core_total: int = 0
+    edge_passed: int = 0
+    edge_total: int = 0
+    quality_source: str | None = None
+    quality_findings: int | None = None
+    quality_notes: str | None = None
+    score_note: str | None = None
+    judge_prompt_tokens: int = 0
+    judge_completion_tokens: int = 0
+    judge_cost_usd: float | None = None
+    judge_error: str | None = None
+    seed: int | None = None
+    case_hash: str | None = None
+    waited_s: float = 0.0  # backoff, Retry-After and requests-per-minute waits
+    answered_by: str | None = None  # the model that answered: the item's own or a fallback
+    unanswered_attempts: int = 0  # sent but never answered: their cost is unknown
+    # A replayed answer: what it cost and how long it took when it was recorded.
+    replayed: bool = False
+    recorded_prompt_tokens: int | None = None
+    recorded_completion_tokens: int | None = None
+    recorded_cost_usd: float | None = None
+    recorded_latency_s: float | None = None
+    recorded_at: str | None = None
+
+    @property
+    def judged(self) -> bool:
+        return bool(self.judge_prompt_tokens or self.judge_completion_tokens or self.judge_error)
+
+    @classmethod
+    def from_mapping(cls, data: dict[str, Any]) -> Row | None:
+        """A row read back from a report (unknown keys ignored), or None if it is not one."""
+        names = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in names}
+        if not {"case", "model", "sample", "outcome"} <= set(values):
+            return None
+        return cls(**values)
+
+    def properties(self) -> list[tuple[str, object]]:
+        return [(PREFIX + k, v) for k, v in asdict(self).items()]
+
+    @classmethod
+    def from_properties(cls, properties: Iterable[tuple[str, object]]) -> Row | None:
+        names = {f.name for f in fields(cls)}
+        values = {
+            k[len(PREFIX):]: v
+            for k, v in properties
+            if k.startswith(PREFIX) and k[len(PREFIX):] in names
+        }
+        if "case" not in values or "model" not in values:
+            return None
+        return cls(**values)  # type: ignore[arg-type]
+
+    @property
+    def key(self) -> Key:
+        return (self.case, self.model, int(self.sample))

@@ -1,0 +1,244 @@
+"""The run's settings: every option read, checked and typed in one place.
+
+Resolution order: command line, then environment variable (where one exists), then ini,
+then the option's default (options.py). A bad value raises pytest.UsageError with a message
+that names the option and what to write instead.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, TypeVar
+from urllib.parse import urlsplit
+
+import pytest
+
+from .api.cassettes import MODES
+from .api.fallback import Chains, FallbackError, parse_fallbacks
+from .catalog import Catalog, CatalogError, Model
+from .options import DEFAULT_BASE_URL, given, models_requested, raw
+from .reporting.gates import GateSettings, Thresholds
+from .reporting.resultlog import partial_path
+
+KEY_VARIABLES = ("GLOBAL_API_KEY", "GLOBAL_APIS_KEY", "OPENAI_API_KEY")
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Settings:
+    models: tuple[str, ...]
+    catalog: Catalog
+    base_url: str
+    concurrency: int
+    grading_workers: int
+    samples: int
+    temperature: float
+    max_tokens: int | None
+    timeout_s: float
+    retries: int
+    report: Path | None
+    image: str | None
+    api_key: str | None = field(repr=False)
+    key_env: str
+    gates: GateSettings
+    seed: int | None
+    judge_model: str | None
+    report_md: Path | None
+    rpm: int | None
+    fallbacks: Chains
+    record_mode: str
+    record_mode_from_ci: bool  # no mode was given and CI is set
+    cassette_dir: Path | None
+    max_cost: float | None
+    resume: Path | None
+
+    @property
+    def endpoint_host(self) -> str:
+        return urlsplit(self.base_url).netloc
+
+    @property
+    def missing_key_reason(self) -> str | None:
+        """A key is required by the default endpoint; a custom one may not need it."""
+        if self.api_key or self.base_url.rstrip("/") != DEFAULT_BASE_URL:
+            return None
+        return f"no API key for {self.endpoint_host}: set GLOBAL_API_KEY (or OPENAI_API_KEY)"
+
+    def model_entries(self) -> list[Model]:
+        return [self.catalog.get(m) for m in self.models]
+
+
+def resolve(config: pytest.Config) -> Settings:
+    models = models_requested(config)
+    if len(set(models)) != len(models):
+        raise pytest.UsageError(f"--llm-models lists a model twice: {','.join(models)}")
+    base_url = raw(config, "base-url") or DEFAULT_BASE_URL
+    if urlsplit(base_url).scheme not in ("http", "https") or not urlsplit(base_url).netloc:
+        raise pytest.UsageError(
+            f"--llm-base-url {base_url!r} is not an http(s) URL, e.g. {DEFAULT_BASE_URL}"
+        )
+    key_env = next((v for v in KEY_VARIABLES if os.environ.get(v)), KEY_VARIABLES[0])
+    try:
+        fallbacks = parse_fallbacks(raw(config, "fallback"))
+    except FallbackError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    record_mode = raw(config, "record-mode") or ("none" if in_ci() else "once")
+    if record_mode not in MODES:
+        raise pytest.UsageError(
+            f"--llm-record-mode: {record_mode!r} is not one of {', '.join(MODES)}"
+        )
+    resume = raw(config, "resume")
+    if resume and not (Path(resume).is_file() or partial_path(Path(resume)).is_file()):
+        raise pytest.UsageError(
+            f"--llm-resume {resume!r}: no such report (nor {partial_path(Path(resume))})"
+        )
+    max_cost = _optional(config, "max-cost", float, 0.0)
+    catalog = _catalog(config)
+    if max_cost is not None:
+        _check_prices(catalog, models, fallbacks)
+    return Settings(
+        models=models,
+        catalog=catalog,
+        base_url=base_url,
+        concurrency=_number(config, "concurrency", int, 1),
+        grading_workers=(_optional(config, "grading-workers", int, 1)
+                         or default_grading_workers()),
+        samples=_number(config, "samples", int, 1),
+        temperature=_number(config, "temperature", float, 0.0),
+        max_tokens=_optional(config, "max-tokens", int, 1),
+        timeout_s=_number(config, "timeout", float, 0.001),
+        retries=_number(config, "retries", int, 0),
+        report=_path(config, "report"),
+        image=raw(config, "image"),
+        api_key=os.environ.get(key_env) or None,
+        key_env=key_env,
+        gates=_gates(config, models),
+        seed=_optional(config, "seed", int, 0),
+        judge_model=raw(config, "judge-model") or None,
+        report_md=_path(config, "report-md"),
+        rpm=_optional(config, "rpm", int, 1),
+        fallbacks=fallbacks,
+        record_mode=record_mode,
+        record_mode_from_ci=in_ci() and given(config, "record-mode") is None,
+        cassette_dir=_path(config, "cassette-dir"),
+        max_cost=max_cost,
+        resume=Path(resume) if resume else None,
+    )
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def default_grading_workers() -> int:
+    """One per core, but no more than the machine's memory holds at their limits: a grading
+    may use its answer's container's memory and as much again in the tester."""
+    from .grading.containers import Limits
+
+    cores = max(os.cpu_count() or 1, 1)
+    try:
+        memory = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError):
+        return cores
+    per_worker = 2 * Limits().memory_mb << 20
+    return max(1, min(cores, memory // per_worker))
+
+
+def _catalog(config: pytest.Config) -> Catalog:
+    """The built-in catalog with --llm-catalog's file and the ini's llm_prices applied."""
+    catalog = Catalog()
+    path = raw(config, "catalog")
+    if path and not Path(path).is_file():
+        raise pytest.UsageError(f"--llm-catalog {path!r}: no such file")
+    try:
+        if path:
+            catalog.load_file(Path(path))
+        for line in config.getini("llm_prices"):
+            catalog.apply_price_line(line)
+    except CatalogError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    return catalog
+
+
+def _check_prices(catalog: Catalog, models: tuple[str, ...], fallbacks: Chains) -> None:
+    """--llm-max-cost needs a price for every model the run may ask."""
+    needed = {m for m in models if not catalog.get(m).is_reference}
+    for model in list(needed):
+        needed.update(fallbacks.get(model, ()))
+    unpriced = sorted(m for m in needed if catalog.get(m).output_per_m is None)
+    if unpriced:
+        raise pytest.UsageError(
+            f"--llm-max-cost needs a price for every model it may call; none is known for "
+            f"{', '.join(unpriced)} (add one with the ini option llm_prices = MODEL=USD_PER_M "
+            "or --llm-catalog)"
+        )
+
+
+def _gates(config: pytest.Config, models: tuple[str, ...]) -> GateSettings:
+    baseline = raw(config, "baseline")
+    if baseline and not Path(baseline).is_file():
+        raise pytest.UsageError(f"--llm-baseline {baseline!r}: no such file")
+    return GateSettings(
+        min_pass_rate=_thresholds("min-pass-rate", raw(config, "min-pass-rate"), 1.0, models),
+        min_score=_thresholds("min-score", raw(config, "min-score"), 10.0, models),
+        baseline=Path(baseline) if baseline else None,
+        max_regression=_bounded("max-regression", str(raw(config, "max-regression")), 1.0),
+    )
+
+
+def _thresholds(
+    name: str, text: str | None, maximum: float, models: tuple[str, ...]
+) -> Thresholds | None:
+    """`0.8` for every model, `MODEL=0.8` for one, comma-separated."""
+    if not text:
+        return None
+    default = None
+    per_model: dict[str, float] = {}
+    for entry in (e.strip() for e in text.split(",")):
+        if not entry:
+            continue
+        model, sep, value = entry.rpartition("=")
+        if not sep:
+            default = _bounded(name, value, maximum)
+            continue
+        model = model.strip()
+        if model not in models:
+            raise pytest.UsageError(
+                f"--llm-{name}: {model!r} is not one of the models evaluated "
+                f"({', '.join(models) or 'none'})"
+            )
+        per_model[model] = _bounded(name, value, maximum)
+    return Thresholds(default, per_model)
+
+
+def _bounded(name: str, value: str, maximum: float) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise pytest.UsageError(
+            f"--llm-{name}: {value.strip()!r} is not a number; write VALUE or MODEL=VALUE"
+        ) from None
+    if not 0 <= number <= maximum:
+        raise pytest.UsageError(f"--llm-{name}: {number:g} is not between 0 and {maximum:g}")
+    return number
+
+
+def _path(config: pytest.Config, name: str) -> Path | None:
+    value = raw(config, name)
+    return Path(value) if value else None
+
+
+def _optional(config: pytest.Config, name: str, kind: Callable[[str], T], minimum: T) -> T | None:
+    return _number(config, name, kind, minimum) if raw(config, name) else None
+
+
+def _number(config: pytest.Config, name: str, kind: Callable[[str], T], minimum: T) -> T:
+    value = raw(config, name)
+    try:
+        number = kind(str(value))
+    except ValueError:
+        raise pytest.UsageError(f"--llm-{name}: {value!r} is not a valid number") from None
+    if number < minimum:  # type: ignore[operator]
+        raise pytest.UsageError(f"--llm-{name}: must be at least {minimum}, got {value}")
+    return number
