@@ -9,6 +9,10 @@ from __future__ import annotations
 import json
 import math
 
+TYPE_CHECKING = False  # not typing's: importing typing costs every answer's container
+if TYPE_CHECKING:
+    from typing import Any
+
 MAX_DEPTH = 2000
 
 
@@ -16,7 +20,7 @@ class NotPlainData(TypeError):
     pass
 
 
-def encode(value, depth=0):
+def encode(value: Any, depth: int = 0) -> Any:
     if depth > MAX_DEPTH:
         raise NotPlainData("value nested too deeply")
     kind = type(value)
@@ -37,7 +41,7 @@ def encode(value, depth=0):
     raise NotPlainData(f"{kind.__module__}.{kind.__qualname__} is not plain data")
 
 
-def decode(value):
+def decode(value: Any) -> Any:
     if isinstance(value, list):
         return [decode(v) for v in value]
     if isinstance(value, dict):
@@ -52,9 +56,9 @@ def decode(value):
     return value
 
 
-def dumps(message):
+def dumps(message: Any) -> str:
     return json.dumps(message, allow_nan=False, separators=(",", ":")) + "\n"
 
 
-def loads(line):
+def loads(line: bytes | str) -> Any:
     return json.loads(line)

@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 import os
 
-_results = {}
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import pytest
+
+_results: dict[str, dict[str, str]] = {}
 
 
-def pytest_runtest_logreport(report):
-    outcome = report.outcome
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    outcome: str = report.outcome
     if report.when != "call":
         if outcome == "passed":
             return
@@ -26,7 +30,7 @@ def pytest_runtest_logreport(report):
     _results[report.nodeid] = {"id": report.nodeid, "outcome": outcome, "message": message}
 
 
-def pytest_collectreport(report):
+def pytest_collectreport(report: pytest.CollectReport) -> None:
     if report.failed:
         _results[report.nodeid or "<collection>"] = {
             "id": report.nodeid or "<collection>",
@@ -35,7 +39,7 @@ def pytest_collectreport(report):
         }
 
 
-def pytest_sessionfinish(session):
+def pytest_sessionfinish(session: pytest.Session) -> None:
     with open(os.environ["LLMCODE_RESULTS"], "w", encoding="utf-8") as fh:
         for row in _results.values():
             fh.write(json.dumps(row) + "\n")

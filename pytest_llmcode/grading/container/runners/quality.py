@@ -74,8 +74,8 @@ class Measurement:
         try:
             return json.loads(text.strip().splitlines()[-1])
         except (ValueError, IndexError):
-            return {"error": f"the quality measure failed (exit {os.waitstatus_to_exitcode(status)}): "
-                             f"{text[-500:]}"}
+            code = os.waitstatus_to_exitcode(status)
+            return {"error": f"the quality measure failed (exit {code}): {text[-500:]}"}
 
 
 def start_quality(language: str, path: str, mypy: WarmMypy | None = None) -> Measurement:
@@ -94,8 +94,9 @@ def start_quality(language: str, path: str, mypy: WarmMypy | None = None) -> Mea
             if language == "python" and mypy is not None:
                 print(json.dumps(measure(language, path, mypy)), flush=True)
             else:
-                os.execv(sys.executable, [sys.executable, os.path.abspath(__file__), language, path])
-        except BaseException:
+                here = os.path.abspath(__file__)
+                os.execv(sys.executable, [sys.executable, here, language, path])
+        except BaseException:  # noqa: BLE001 - whatever it was, the parent reads it
             traceback.print_exc()
         finally:
             os._exit(0)
@@ -169,8 +170,8 @@ MYPY_FLAGS = ["--strict", "--no-error-summary", "--hide-error-context", "--no-co
 
 
 class WarmMypy:
-    """mypy's daemon with the standard library's stubs loaded once (about 0.7 s), so that a
-    check takes milliseconds. Check only in a forked child: each check then starts from the
+    """mypy's daemon with the standard library's stubs loaded once, so that a check takes
+    milliseconds. Check only in a forked child: each check then starts from the
     same state, and nothing of one answer reaches the next."""
 
     WARM_UP = "_llmcode_mypy_warm_up"
@@ -187,7 +188,8 @@ class WarmMypy:
         try:
             with open(self.WARM_UP + ".py", "w", encoding="utf-8") as fh:
                 fh.write('"""Loads the standard library\'s stubs."""\n')
-            _, options = process_options([*MYPY_FLAGS, f"--cache-dir={cache}", self.WARM_UP + ".py"])
+            warm_up = self.WARM_UP + ".py"
+            _, options = process_options([*MYPY_FLAGS, f"--cache-dir={cache}", warm_up])
             self.server = Server(options, "/tmp/mypy-warm-up/status.json")
             self.check(self.WARM_UP + ".py")
         finally:
@@ -203,8 +205,8 @@ class WarmMypy:
 
 
 def measure_python(path: str, mypy: WarmMypy | None = None) -> Measured:
-    from pyflakes.api import check as pyflakes_check
-    from pyflakes.reporter import Reporter
+    from pyflakes.api import check as pyflakes_check  # type: ignore[import-untyped]
+    from pyflakes.reporter import Reporter  # type: ignore[import-untyped]
 
     source = open(path, encoding="utf-8", errors="replace").read()
     try:
@@ -216,12 +218,13 @@ def measure_python(path: str, mypy: WarmMypy | None = None) -> Measured:
     findings: list[str] = []
     flakes = io.StringIO()
     pyflakes_check(source, name, Reporter(flakes, flakes))
-    findings += [f"pyflakes: {line}" for line in flakes.getvalue().splitlines() if line.startswith(name)]
+    findings += [f"pyflakes: {line}" for line in flakes.getvalue().splitlines()
+                 if line.startswith(name)]
     if mypy is not None:
         out = mypy.check(name)
     else:
-        # The image holds mypy's cache of the standard library's stubs: a copy of it makes
-        # this check about five times faster than a cold start.
+        # The image holds mypy's cache of the standard library's stubs: a copy of it spares
+        # this check a cold start.
         shutil.copytree(MYPY_CACHE, "mypy-cache")
         _, out = tool([sys.executable, "-m", "mypy", *MYPY_FLAGS, "--cache-dir=mypy-cache", name])
     findings += [f"mypy: {line}" for line in out.splitlines() if ": error:" in line]

@@ -13,6 +13,10 @@ import time
 
 from plaindata import NotPlainData, decode, dumps, encode, loads
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable
+
 ADDRESS = ("127.0.0.1", int(os.environ.get("LLMCODE_CALL_PORT", "8080")))
 DEADLINE = float(os.environ.get("LLMCODE_DEADLINE", "0")) or time.time() + 60
 
@@ -21,7 +25,7 @@ class RemoteError(Exception):
     """An exception raised by the answer that has no built-in counterpart here."""
 
 
-def call(name, args, kwargs):
+def call(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     try:
         payload = dumps({"call": name, "args": encode(list(args)), "kwargs": encode(kwargs)})
     except NotPlainData as exc:
@@ -48,11 +52,11 @@ def call(name, args, kwargs):
     raise RemoteError(f"{error.get('type')}: {error.get('message')}")
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> Callable[..., Any]:
     if name.startswith("__"):
         raise AttributeError(name)
 
-    def remote(*args, **kwargs):
+    def remote(*args: Any, **kwargs: Any) -> Any:
         return call(name, args, kwargs)
 
     remote.__name__ = name

@@ -186,7 +186,8 @@ def start_pytest(work: str, results: str, env: dict[str, str], close: tuple[sock
             for sock in close:
                 sock.close()
             os.setsid()
-            out = os.open(os.path.join(results, "pytest.out"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            out = os.open(os.path.join(results, "pytest.out"),
+                          os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             os.dup2(out, 1)
             os.dup2(out, 2)
             os.dup2(os.open(os.devnull, os.O_RDONLY), 0)

@@ -36,6 +36,7 @@ from relay import Relay
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs every container
 if TYPE_CHECKING:
     import subprocess
+    from typing import Callable
 
 WORK = "/tmp/work"
 LOG = "/tmp/answer.log"
@@ -64,7 +65,8 @@ def main() -> None:
         code, output = compile_typescript(WORK, solution_file, deadline)
         status["compile_s"] = round(time.monotonic() - started, 4)
         if code != 0:
-            status.update(stage="compile" if code is not None else "timeout", output=output[-OUTPUT_LIMIT:])
+            status.update(stage="compile" if code is not None else "timeout",
+                          output=output[-OUTPUT_LIMIT:])
         solution_file = solution_file[: -len(".ts")] + ".js"
 
     process: ForkedPythonShim | subprocess.Popen[bytes] | None = None
@@ -111,7 +113,7 @@ class ForkedPythonShim:
                 import shim_python
 
                 shim_python.serve(WORK, module, port)
-            except BaseException:
+            except BaseException:  # noqa: BLE001 - the answer's failure, shown in its log
                 import traceback
 
                 traceback.print_exc()
@@ -147,7 +149,8 @@ class Supervisor:
     infrastructure error instead of the answer's failure."""
 
     def __init__(self, control: socket.socket, status: dict[str, object],
-                 process: ForkedPythonShim | subprocess.Popen[bytes] | None, call_port: int) -> None:
+                 process: ForkedPythonShim | subprocess.Popen[bytes] | None,
+                 call_port: int) -> None:
         self.control = control
         self.status = status
         self.process = process
@@ -189,7 +192,10 @@ class Supervisor:
             if spare is None:
                 return
             self.spares.append(spare)
-            self.relay.watch(spare, lambda spare=spare: self.on_claimed(spare))
+            self.relay.watch(spare, self.claimed_by(spare))
+
+    def claimed_by(self, spare: socket.socket) -> Callable[[], None]:
+        return lambda: self.on_claimed(spare)
 
     def on_claimed(self, spare: socket.socket) -> None:
         """The tester sent a test's first bytes on a spare: connect it to the answer."""

@@ -14,19 +14,23 @@ import traceback
 
 from plaindata import NotPlainData, decode, dumps, encode, loads
 
+TYPE_CHECKING = False  # not typing's: importing typing costs every answer's container
+if TYPE_CHECKING:
+    from typing import Any
+
 MAX_LINE = 16 << 20
 loaded = threading.Event()
-state = {}
+state: dict[str, Any] = {}
 
 
 class Handler(socketserver.StreamRequestHandler):
-    def handle(self):
+    def handle(self) -> None:
         for line in iter(lambda: self.rfile.readline(MAX_LINE), b""):
             self.wfile.write(dumps(respond(line)).encode())
             self.wfile.flush()
 
 
-def respond(line):
+def respond(line: bytes) -> dict[str, Any]:
     loaded.wait()
     if "error" in state:
         return {"error": state["error"]}
@@ -39,7 +43,7 @@ def respond(line):
         return {"error": {"type": "NotPlainData", "message": f"the answer returned {exc}"}}
     except AttributeError as exc:
         return {"error": {"type": "AttributeError", "message": str(exc)}}
-    except BaseException as exc:  # the answer's own exception, reported to the test
+    except BaseException as exc:  # noqa: BLE001 - the answer's own, reported to the test
         return {"error": {"type": type(exc).__name__, "message": str(exc)[:2000]}}
 
 
@@ -48,15 +52,16 @@ class Server(socketserver.ThreadingTCPServer):
     allow_reuse_address = True
 
 
-def serve(workdir, module, port):
+def serve(workdir: str, module: str, port: int) -> None:
     server = Server(("127.0.0.1", port), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     sys.path.insert(0, workdir)
     try:
         state["module"] = importlib.import_module(module)
-    except BaseException as exc:
+    except BaseException as exc:  # noqa: BLE001 - the answer's own, reported to the test
         traceback.print_exc()
-        state["error"] = {"type": type(exc).__name__, "message": f"importing the answer failed: {exc}"}
+        state["error"] = {"type": type(exc).__name__,
+                          "message": f"importing the answer failed: {exc}"}
     loaded.set()
     threading.Event().wait()
 

@@ -50,7 +50,8 @@ SERVER = os.path.join(GRADING, "tester", "server.sock")
 SLOT_NAME = re.compile(r"slot-[A-Za-z0-9_]+")
 # How long an answer's container may take to dial in once its job is written.
 DIAL_LIMIT_S = 20.0
-WAITING_LIMIT = 64  # connections from the answer's side waiting: for a test's call, or to name a port
+# Connections from the answer's side waiting: for a test's call, or to name a port.
+WAITING_LIMIT = 64
 
 
 def main() -> None:
@@ -72,7 +73,7 @@ def main() -> None:
         server.settimeout(0.5)
         try:
             conn, _ = server.accept()
-        except socket.timeout:
+        except TimeoutError:
             continue
         with conn:
             job = receive_job(conn)
@@ -139,7 +140,7 @@ def grade(job: dict[str, object], mypy: WarmMypy) -> None:
         report = Grading(job, slot, work, results, deadline).run()
         report["isolation"] = "container"
         finish_report(report, started, quality, deadline, nonce)
-    except Exception as exc:  # infrastructure: the host turns it into an error, not a failure
+    except Exception as exc:  # noqa: BLE001 - infrastructure: the host makes it an error
         report = {**outcome_report("setup", [], f"the tester failed: {exc!r}"), "nonce": nonce}
     try:
         # The host reads the report the moment it parses as a whole JSON object.
@@ -172,7 +173,8 @@ class Grading:
             "solution_file": self.solution_file, "limit": self.limit,
         }))
         # The supervisor dials before any answer code runs: the first connection is its own.
-        link.settimeout(max(min(self.deadline, time.monotonic() + DIAL_LIMIT_S) - time.monotonic(), 0.1))
+        dial_by = min(self.deadline, time.monotonic() + DIAL_LIMIT_S)
+        link.settimeout(max(dial_by - time.monotonic(), 0.1))
         try:
             control, _ = link.accept()
         except OSError:
@@ -185,12 +187,15 @@ class Grading:
         timings = {"compile_s": float(str(status.get("compile_s") or 0.0))}
         stage = status.get("stage")
         if stage in (None, "starting"):
-            return {**outcome_report("timeout", [], "the answer was still being built at the time limit"),
+            return {**outcome_report("timeout", [],
+                                     "the answer was still being built at the time limit"),
                     "timings": timings}
         if stage in ("compile", "timeout"):
-            return {**outcome_report(str(stage), [], str(status.get("output", ""))), "timings": timings}
+            output = str(status.get("output", ""))
+            return {**outcome_report(str(stage), [], output), "timings": timings}
         if stage == "gone":
-            return {**outcome_report("test", [], "the answer's container stopped answering its supervisor"),
+            return {**outcome_report("test", [],
+                                     "the answer's container stopped answering its supervisor"),
                     "timings": timings}
 
         local = socket.create_server(("127.0.0.1", 0))
@@ -203,18 +208,21 @@ class Grading:
             if self.interface == "http":
                 env["SOLUTION_URL"] = f"http://127.0.0.1:{port}"
             if self.language == "python" and self.interface != "http":
-                self.write_stand_in(self.solution_file, "from remote_python import __getattr__  # noqa: F401\n")
+                self.write_stand_in(self.solution_file,
+                                    "from remote_python import __getattr__  # noqa: F401\n")
                 # Forked before the links' thread starts: a fork copies only its caller.
                 pid = start_pytest(self.work, self.results, env, close=(local, link, control),
                                    before=register_listeners)
                 links.start()
                 finished = wait_child(pid, self.deadline)
                 tests = read_jsonl(os.path.join(self.results, "pytest.jsonl"))
-                stage, output = ("test" if finished else "timeout"), tail(os.path.join(self.results, "pytest.out"))
+                stage = "test" if finished else "timeout"
+                output = tail(os.path.join(self.results, "pytest.out"))
             else:
                 if self.interface != "http":
                     stem = self.solution_file.rsplit(".", 1)[0]
-                    self.write_stand_in(stem + ".js", f"module.exports = require({os.path.join(HERE, 'remote_node.js')!r});\n")
+                    remote = os.path.join(HERE, "remote_node.js")
+                    self.write_stand_in(stem + ".js", f"module.exports = require({remote!r});\n")
                 env["NODE_OPTIONS"] = f"--require {os.path.join(HERE, 'listen_hook.js')}"
                 links.start()
                 stage, tests, output = run_node_tests(self.deadline, env, self.work, self.results)
@@ -261,7 +269,7 @@ def ask(control: socket.socket, until: float, request: str = "status") -> dict[s
             if not chunk:
                 return {"stage": "gone"}
             line += chunk
-    except socket.timeout:
+    except TimeoutError:
         return {}
     except OSError:
         return {"stage": "gone"}
