@@ -40,15 +40,15 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from support.chat_server import ChatServer, Reply, bundled_cases  # noqa: E402
 
 from pytest_llmcode.api.answers import Answerer  # noqa: E402
-from pytest_llmcode.cases import EvalCase, load_case  # noqa: E402
 from pytest_llmcode.api.cassettes import endpoint_key  # noqa: E402
-from pytest_llmcode.catalog import Model  # noqa: E402
 from pytest_llmcode.api.client import ChatClient, ClientSettings  # noqa: E402
-from pytest_llmcode.grading.grade import Grade
+from pytest_llmcode.cases import EvalCase, load_case  # noqa: E402
+from pytest_llmcode.catalog import Model  # noqa: E402
+from pytest_llmcode.grading.containers import Sandbox  # noqa: E402
+from pytest_llmcode.grading.grade import Grade  # noqa: E402
 from pytest_llmcode.grading.grader import Grader  # noqa: E402
 from pytest_llmcode.grading.image import image_tag  # noqa: E402
 from pytest_llmcode.pipeline import GenerationSettings, Job, Pipeline  # noqa: E402
-from pytest_llmcode.grading.containers import Sandbox  # noqa: E402
 
 
 def table(title: str, header: tuple[str, ...], rows: Sequence[tuple[object, ...]]) -> None:
@@ -56,7 +56,8 @@ def table(title: str, header: tuple[str, ...], rows: Sequence[tuple[object, ...]
     widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
     print(f"\n## {title}")
     for number, row in enumerate(cells):
-        print("  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))))
+        cells = enumerate(zip(row, widths))
+        print("  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in cells))
         if number == 0:
             print("  ".join("-" * w for w in widths))
     sys.stdout.flush()
@@ -175,7 +176,8 @@ def grading(grader: Grader, scratch: Path) -> None:
                 ratio = "-"
             rows.append((label, workers, len(cases), wall, len(cases) / wall,
                          statistics.median(durations), p95(durations), ratio))
-    table("Grading throughput (isolated containers; ratio = wall time / host pytest without container)",
+    table("Grading throughput (isolated containers; "
+          "ratio = wall time / host pytest without container)",
           ("cases", "workers", "items", "wall s", "items/s", "median s", "p95 s", "x host"), rows)
 
 
@@ -218,7 +220,7 @@ def languages(grader: Grader, repeats: int = 5) -> None:
                                for _ in range(repeats)]
         assert all(g.verdict == "passed" for g in grades), grades[0].message
 
-        def median(key: str) -> float:
+        def median(key: str, grades: list[Grade] = grades) -> float:
             return statistics.median(g.timings.get(key, 0.0) for g in grades)
 
         kind = "express" if case.interface == "http" else case.language

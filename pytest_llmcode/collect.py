@@ -41,7 +41,8 @@ class CaseFile(pytest.File):
         for model in runner.models:
             for sample in range(1, samples + 1):
                 name = f"{case.name}[{item_id(model.id, sample, samples)}]"
-                yield LLMCodeItem.from_parent(self, name=name, case=case, model=model, sample=sample)
+                yield LLMCodeItem.from_parent(self, name=name, case=case, model=model,
+                                              sample=sample)
 
     def repr_failure(  # type: ignore[override]
         self, excinfo: pytest.ExceptionInfo[BaseException]

@@ -216,7 +216,8 @@ class Pipeline:
             grade = self._grader.grade(job.case, code, suite.ids)
         except Exception as exc:  # noqa: BLE001 - a bug must not hang the item
             grade = Grade(ERROR, f"grading crashed: {exc!r}")
-        self._finish(future, _outcome(job, grade.verdict, grade.message, answer, spend, code, grade))
+        outcome = _outcome(job, grade.verdict, grade.message, answer, spend, code, grade)
+        self._finish(future, outcome)
 
     def _suite(self, case: EvalCase) -> Future[Suite]:
         with self._lock:
@@ -309,7 +310,7 @@ def _outcome(
     status: Status,
     message: str,
     answer: Answer | None = None,
-    spend: Spend = Spend(),
+    spend: Spend | None = None,
     code: str | None = None,
     grade: Grade | None = None,
 ) -> Outcome:
@@ -317,10 +318,10 @@ def _outcome(
     return Outcome(
         job.case.name, job.model.id, job.sample, status, message,
         completion=answer.completion if answer else None,
-        cost_usd=spend.cost_usd,
+        cost_usd=spend.cost_usd if spend else 0.0,
         code=code,
         grade=grade,
-        spend=spend,
+        spend=spend or Spend(),
         answered_by=answer.answered_by if answer else None,
         recorded=answer.recorded if answer else None,
         seed=sent_seed,

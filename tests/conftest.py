@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-
 from support.chat_server import EVAL_CASES, ChatServer
 from support.grading import open_grader
 

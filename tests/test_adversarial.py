@@ -23,13 +23,13 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
-
 from support.chat_server import bundled_cases
+
 from pytest_llmcode.cases import EvalCase
 from pytest_llmcode.grading.confinement import confirm_confined
+from pytest_llmcode.grading.containers import LABEL, Limits, Mount, Sandbox, SandboxError, _labels
 from pytest_llmcode.grading.grade import Grade
 from pytest_llmcode.grading.grader import Grader
-from pytest_llmcode.grading.containers import LABEL, Limits, Mount, Sandbox, SandboxError, _labels
 from pytest_llmcode.grading.tester_client import TESTER
 
 REPO = Path(__file__).resolve().parent.parent

@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from support.chat_server import bundled_cases
-from pytest_llmcode.pipeline import default_messages
+
 from pytest_llmcode.api.answers import Answerer, NoAnswer
 from pytest_llmcode.api.cassettes import Cassettes, Recording, endpoint_key, now
-from pytest_llmcode.catalog import Catalog
 from pytest_llmcode.api.client import ChatClient
 from pytest_llmcode.api.tally import Spend, Tally
+from pytest_llmcode.catalog import Catalog
+from pytest_llmcode.pipeline import default_messages
 
 CASE = next(c for c in bundled_cases() if c.name == "flatten")
 ENDPOINT = endpoint_key("https://global-apis.com/v1")

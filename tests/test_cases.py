@@ -3,17 +3,14 @@ hidden test and each known-wrong answer fails at least one."""
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
-from typing import Iterator
 
 import pytest
-
 from support.chat_server import bundled_cases
+
 from pytest_llmcode.cases import EvalCase
 from pytest_llmcode.grading.grade import Grade
 from pytest_llmcode.grading.grader import Grader
-from pytest_llmcode.grading.containers import Sandbox
 
 CASES = bundled_cases()
 

@@ -5,10 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from support.chat_server import bundled_cases
+
 from pytest_llmcode.api.cassettes import (
-    Cassettes, Recording, dump, endpoint_key, first_difference, load, now,
+    Cassettes,
+    Recording,
+    dump,
+    endpoint_key,
+    first_difference,
+    load,
+    now,
 )
 from pytest_llmcode.api.tally import Spend
 

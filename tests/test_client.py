@@ -10,8 +10,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-
 from support.chat_server import ChatServer, Reply
+
 from pytest_llmcode.api.client import MAX_RETRY_AFTER_S, ChatClient, ClientSettings
 from pytest_llmcode.api.errors import ApiError, Interrupted
 

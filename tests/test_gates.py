@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from support.chat_server import ChatServer, Reply, failing_answer
 from support.llm_runs import answers, copy_cases, report, run
 from test_plugin_basics import make_case

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from support.chat_server import EVAL_CASES, ChatServer, Reply, fenced, right_answer
 
 PACKAGE_ROOT = Path(__import__("pytest_llmcode").__file__).resolve().parent.parent

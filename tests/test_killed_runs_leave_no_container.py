@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from pytest_llmcode.grading.warm_pool import IDLE_S
-from pytest_llmcode.grading.tester_client import IDLE_S as TESTER_IDLE_S
 from pytest_llmcode.grading.containers import LABEL, connect, sweep
+from pytest_llmcode.grading.tester_client import IDLE_S as TESTER_IDLE_S
+from pytest_llmcode.grading.warm_pool import IDLE_S
 
 SLOW_CASE = {
     "case.yaml": "language: python\nsolution_file: solution.py\ntimeout_s: {limit}\n"

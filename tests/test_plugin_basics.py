@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 
 import pytest
-
 from support.chat_server import ChatServer
 
 from pytest_llmcode.settings import default_grading_workers

@@ -3,17 +3,12 @@ language's own tools find what they should, doc comments are counted, nothing is
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-from typing import Iterator
-
 import pytest
-
 from support.chat_server import bundled_cases
+
 from pytest_llmcode.cases import EvalCase
 from pytest_llmcode.grading.grader import Grader
 from pytest_llmcode.grading.quality_report import Quality
-from pytest_llmcode.grading.containers import Sandbox
 
 CASES = {c.name: c for c in bundled_cases()}
 

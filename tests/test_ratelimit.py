@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from support.chat_server import ChatServer, Reply
+
 from pytest_llmcode.api.ratelimit import RateLimiter, endpoint_dir
 
 HERE = Path(__file__).resolve().parent

@@ -7,16 +7,15 @@ import socket
 import sys
 import threading
 import time
-from pathlib import Path
 from typing import Iterator
 
 import pytest
 
-from pytest_llmcode.grading.image import CONTEXT_DIR  # noqa: E402
+from pytest_llmcode.grading.image import CONTEXT_DIR
 
 sys.path.insert(0, str(CONTEXT_DIR / "runners"))
 
-from relay import Relay  # noqa: E402
+from relay import Relay
 
 Relayed = tuple[socket.socket, socket.socket, Relay]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from support.chat_server import ChatServer
 from support.llm_runs import answers, copy_cases, report, run
 

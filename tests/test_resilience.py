@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from support.chat_server import (
     ChatServer,
     Reply,

@@ -3,9 +3,7 @@ server, graded and measured in the real sandbox."""
 
 from __future__ import annotations
 
-
 import pytest
-
 from support.chat_server import ChatServer, Reply
 from support.llm_runs import alternating, answers, copy_cases, report, run
 

@@ -3,22 +3,19 @@ several at once, each against an answer in a fresh container of its own."""
 
 from __future__ import annotations
 
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Iterator
 
 import docker
 import pytest
-
-from support.grading import open_grader
 from support.chat_server import bundled_cases
+from support.grading import open_grader
+
 from pytest_llmcode.cases import EvalCase
+from pytest_llmcode.grading import tester_client as tester_module
 from pytest_llmcode.grading.grade import Grade
 from pytest_llmcode.grading.grader import Grader
-from pytest_llmcode.grading import tester_client as tester_module
-from pytest_llmcode.grading.containers import Sandbox
 
 CASES = {case.name: case for case in bundled_cases()}
 

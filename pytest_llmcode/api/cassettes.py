@@ -215,7 +215,8 @@ def first_difference(recorded: object, current: object, where: str = "") -> str 
             at = next((i for i, (a, b) in enumerate(zip(recorded, current)) if a != b),
                       min(len(recorded), len(current)))
             return (f"{label} differs from character {at}: recorded "
-                    f"{_short(recorded[max(at - 20, 0):])}, now {_short(current[max(at - 20, 0):])}")
+                    f"{_short(recorded[max(at - 20, 0):])}, "
+                    f"now {_short(current[max(at - 20, 0):])}")
         return f"{label} differs: recorded {_short(recorded)}, now {_short(current)}"
     return None
 

@@ -264,7 +264,8 @@ def _status_error(model: str, response: httpx.Response, key_env: str) -> ApiErro
             f"set a valid key in {key_env}"
         )
     elif status == 404:
-        message = f"{model}: HTTP 404 from the endpoint (unknown model id or wrong base URL): {detail}"
+        message = (f"{model}: HTTP 404 from the endpoint (unknown model id or wrong base "
+                   f"URL): {detail}")
     else:
         message = f"{model}: HTTP {status} from the endpoint: {detail}"
     return ApiError(message, status=status)

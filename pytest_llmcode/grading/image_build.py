@@ -460,7 +460,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         tag = image_tag()
         present = _exists(client, tag)
         if present and not args.rebuild:
-            print(f"llmcode-image: {tag} already present ({_image_size(client, tag)}); nothing to do")
+            size = _image_size(client, tag)
+            print(f"llmcode-image: {tag} already present ({size}); nothing to do")
             return 0
 
         def log(line: str) -> None:

@@ -64,7 +64,8 @@ def read_rows(path: Path) -> list[Row]:
                 except ValueError:
                     # The last line of a log whose writer was killed may be cut short.
                     if number < len(text.splitlines()):
-                        raise ResumeError(f"--llm-resume {path}: line {number} is not JSON") from None
+                        raise ResumeError(
+                            f"--llm-resume {path}: line {number} is not JSON") from None
     else:
         try:
             data = json.loads(text)
