@@ -33,6 +33,7 @@ from .reporting.rows import Key, Row
 from .reporting.summary import RunSummary, build
 from .settings import Settings
 from .signals import sigterm_as_interrupt
+from .status import FAILED
 
 # Requests in flight when the run ends get this long (at most --llm-timeout) to answer, so
 # what they cost is known; then they are abandoned and reported as unanswered.
@@ -166,7 +167,7 @@ class LLMCodeSession:
         row = Row.from_properties(report.user_properties)
         if report.when == "setup" and row is not None:
             self.results.on_report(row)
-        if report.failed and not (row is not None and row.outcome == "failed"
+        if report.failed and not (row is not None and row.outcome == FAILED
                                   and report.when == "call"):
             self.other_failures += 1
 

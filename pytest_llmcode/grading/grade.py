@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..status import Verdict
+from ..status import PASSED, Verdict
 from .quality_report import Quality
 
 
 @dataclass(frozen=True)
 class TestResult:
     id: str
-    outcome: str
+    outcome: str  # passed | failed | error | skipped | xfailed | ...: one hidden test's
     message: str = ""
 
 
@@ -30,4 +30,4 @@ class Grade:
 
     @property
     def failed_tests(self) -> list[TestResult]:
-        return [t for t in self.tests if t.outcome != "passed"]
+        return [t for t in self.tests if t.outcome != PASSED]

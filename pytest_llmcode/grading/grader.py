@@ -188,7 +188,7 @@ def verdict(
     expected = expected_ids if expected_ids is not None else frozenset(seen)
     missing = tuple(sorted(expected - seen))
     unexpected = sorted(seen - expected)
-    not_passed = [t for t in tests if t.id in expected and t.outcome != "passed"]
+    not_passed = [t for t in tests if t.id in expected and t.outcome != PASSED]
     if not expected:
         return grade(FAILED, "no hidden test reported a result")
     if not missing and not unexpected and not not_passed:

@@ -18,7 +18,7 @@ from typing import Mapping
 
 from ..cases import EvalCase
 from ..grading.grade import Grade
-from ..status import GRADED, Status
+from ..status import GRADED, PASSED, Status
 from .judge import Judge, Judgement
 
 CRITERIA = ("correctness", "edge_cases", "code_quality", "documentation")
@@ -60,7 +60,7 @@ def test_shares(grade: Grade, suite_ids: frozenset[str] | None) -> tuple[int, in
     """(core passed, core total, edge passed, edge total) over the hidden suite. A test the
     answer never reported counts as not passed."""
     suite = suite_ids if suite_ids is not None else frozenset(t.id for t in grade.tests)
-    passed = {t.id for t in grade.tests if t.outcome == "passed"}
+    passed = {t.id for t in grade.tests if t.outcome == PASSED}
     core = [i for i in suite if not is_edge(i)]
     edge = [i for i in suite if is_edge(i)]
     return (sum(i in passed for i in core), len(core), sum(i in passed for i in edge), len(edge))
