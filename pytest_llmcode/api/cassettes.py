@@ -80,7 +80,7 @@ class Cassettes:
     def path(self, case: EvalCase, model: str, sample: int) -> Path:
         name = f"{UNSAFE.sub('_', model)}-s{sample}.yaml"
         if self.directory is None:
-            return case.folder / ".cassettes" / name
+            return case.cassette_dir / name
         return self.directory / UNSAFE.sub("_", case.name) / name
 
     def lookup(self, path: Path, request: dict[str, Any], fallbacks: tuple[str, ...]) -> Lookup:
