@@ -24,6 +24,7 @@ from .pipeline import GenerationSettings, Job, Pipeline
 from .scoring.judge import Judge
 from .scoring.score import Scorer
 from .settings import Settings
+from .verdict_cache import VerdictCache
 
 
 def image_name(settings: Settings) -> str:
@@ -75,26 +76,55 @@ class Parts:
             shutil.rmtree(self.scratch, ignore_errors=True)
 
 
+@dataclass
+class Grading:
+    """The sandbox and its grader, or why there are none."""
+
+    scratch: Path
+    sandbox: Sandbox | None
+    grader: Grader | None
+    image_id: str | None
+    unavailable: str | None
+
+    def close(self) -> None:
+        try:
+            if self.grader is not None:
+                self.grader.close()
+        finally:
+            if self.sandbox is not None:
+                self.sandbox.close()
+            shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def start_grading(settings: Settings) -> Grading:
+    """The sandbox, once its image is there and its confinement confirmed."""
+    scratch = Path(tempfile.mkdtemp(prefix="llmcode-"))
+    sandbox = None
+    try:
+        sandbox = Sandbox(image_name(settings))
+        sweep(sandbox.client)
+        image_id = sandbox.check_image()
+        confirm_confined(sandbox, scratch)
+        grader = Grader(sandbox, scratch, workers=settings.grading_workers,
+                        spares=settings.grading_workers)
+    except SandboxError as exc:
+        return Grading(scratch, sandbox, None, None, f"cannot grade: {exc}")
+    return Grading(scratch, sandbox, grader, image_id, None)
+
+
 def start(
     settings: Settings,
     run_dir: Path,
     messages: Callable[[Job], list[dict[str, str]]],
     extract: Callable[[str, EvalCase], str | None],
     on_outcome: Callable[[Outcome], None],
+    verdicts: VerdictCache | None = None,
 ) -> Parts:
     """Start grading (or say why it cannot) and the pipeline that feeds it."""
     s = settings
-    scratch = Path(tempfile.mkdtemp(prefix="llmcode-"))
-    sandbox = grader = None
-    image_id = unavailable = None
-    try:
-        sandbox = Sandbox(image_name(s))
-        sweep(sandbox.client)
-        image_id = sandbox.check_image()
-        confirm_confined(sandbox, scratch)
-        grader = Grader(sandbox, scratch, workers=s.grading_workers, spares=s.grading_workers)
-    except SandboxError as exc:
-        unavailable = f"cannot grade: {exc}"
+    grading = start_grading(s)
+    scratch, sandbox, grader = grading.scratch, grading.sandbox, grading.grader
+    image_id, unavailable = grading.image_id, grading.unavailable
     limiter = RateLimiter(endpoint_dir(s.base_url), s.concurrency, s.rpm)
     budget = (None if s.max_cost is None else
               Budget(s.max_cost, budget_ledger(run_dir), s.catalog.get, s.max_tokens))
@@ -128,6 +158,8 @@ def start(
         messages=messages,
         extract=extract,
         scorer=Scorer(judge),
+        verdicts=verdicts,
+        image_id=image_id,
     )
     return Parts(pipeline, scratch, sandbox, grader, judge, image_id)
 

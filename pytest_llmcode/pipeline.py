@@ -1,8 +1,9 @@
 """The two queues: generation (concurrent HTTP) feeding grading (concurrent containers).
 
 Items are submitted as soon as collection is done; pytest items then only wait for their
-own outcome. A case's hidden suite is validated once (its reference answer must pass) and
-the ids it reports become the exact set every answer must pass.
+own outcome. A case's hidden suite is validated first (suites.py: its reference answer must
+pass, and the ids it reports become the exact set every answer must pass); no request is
+sent for a case that is broken.
 
 When the run ends early (Ctrl-C, SIGTERM, -x), requests in flight get a short grace to
 answer, so what they cost is known; every unfinished item then ends as "not run" with what
@@ -27,7 +28,9 @@ from .grading.grade import Grade
 from .grading.grader import Grader
 from .outcome import Outcome
 from .scoring.score import ItemScore, Scorer
-from .status import ERROR, FAILED, NOT_RUN, PASSED, SKIPPED, Status
+from .status import ERROR, FAILED, NOT_RUN, SKIPPED, Status
+from .suites import Suite, Suites
+from .verdict_cache import VerdictCache
 
 
 @dataclass(frozen=True)
@@ -54,15 +57,6 @@ class GenerationSettings:
     grading_workers: int  # gradings at once
 
 
-@dataclass(frozen=True)
-class Suite:
-    """A case's hidden suite as its reference answer saw it."""
-
-    ids: frozenset[str] | None
-    reference_grade: Grade | None
-    error: str | None = None
-
-
 class Pipeline:
     def __init__(
         self,
@@ -74,6 +68,8 @@ class Pipeline:
         messages: Callable[[Job], list[dict[str, str]]] | None = None,
         extract: Callable[[str, EvalCase], str | None] | None = None,
         scorer: Scorer | None = None,
+        verdicts: VerdictCache | None = None,
+        image_id: str | None = None,
     ) -> None:
         self.settings = settings
         self._answerer = answerer
@@ -89,7 +85,8 @@ class Pipeline:
         self._futures: dict[str, tuple[Job, Future[Outcome]]] = {}
         self._tallies: dict[str, Tally] = {}
         self._answers: dict[str, Answer] = {}
-        self._suites: dict[str, Future[Suite]] = {}
+        self.suites = Suites(grader, grading_unavailable, self._grading.submit, verdicts,
+                             image_id)
         self._lock = threading.Lock()
         self._closing = False
 
@@ -105,13 +102,17 @@ class Pipeline:
         if self._closing:
             self._finish(future, self._not_run(job))
         elif job.model.is_reference:
-            self._suite(job.case).add_done_callback(
+            self.suites.get(job.case).add_done_callback(
                 lambda suite: self._finish(future, self._reference_outcome(job, suite.result()))
             )
+        elif self._grader is None:
+            # Nothing can be graded, but answers are recorded for a run that can.
+            self._send(job, future)
         else:
-            if self._grader is not None:
-                self._suite(job.case)
-            self._generation.submit(lambda: self._generate(job, future))
+            # The reference first: nothing is requested for a case that cannot be graded.
+            self.suites.get(job.case).add_done_callback(
+                lambda suite: self._after_suite(job, future, suite.result())
+            )
         return future
 
     def stop_starting(self) -> None:
@@ -135,6 +136,20 @@ class Pipeline:
                 self._finish(future, self._not_run(job))
 
     # -- generation -------------------------------------------------------------------
+
+    def _after_suite(self, job: Job, future: Future[Outcome], suite: Suite) -> None:
+        if suite.error:
+            self._finish(future, _outcome(job, ERROR, suite.error))
+        elif self._closing:
+            self._finish(future, self._not_run(job))
+        else:
+            self._send(job, future)
+
+    def _send(self, job: Job, future: Future[Outcome]) -> None:
+        try:
+            self._generation.submit(lambda: self._generate(job, future))
+        except RuntimeError:  # the pool has shut down: the run is over
+            self._finish(future, self._not_run(job))
 
     def _generate(self, job: Job, future: Future[Outcome]) -> None:
         tally = Tally(self._answerer.price_of)
@@ -208,7 +223,7 @@ class Pipeline:
         self, job: Job, future: Future[Outcome], answer: Answer, spend: Spend, code: str
     ) -> None:
         assert self._grader is not None
-        suite = self._suite(job.case).result()
+        suite = self.suites.get(job.case).result()
         if suite.error:
             self._finish(future, _outcome(job, ERROR, suite.error, answer, spend, code))
             return
@@ -219,40 +234,8 @@ class Pipeline:
         outcome = _outcome(job, grade.verdict, grade.message, answer, spend, code, grade)
         self._finish(future, outcome)
 
-    def _suite(self, case: EvalCase) -> Future[Suite]:
-        with self._lock:
-            suite = self._suites.get(case.name)
-            if suite is None:
-                suite = Future()
-                self._suites[case.name] = suite
-                if self._grader is None:
-                    suite.set_result(Suite(None, None, str(self._grading_unavailable)))
-                else:
-                    self._grading.submit(self._validate_suite, case, suite)
-        return suite
-
-    def _validate_suite(self, case: EvalCase, suite: Future[Suite]) -> None:
-        assert self._grader is not None
-        try:
-            grade = self._grader.grade(case, case.reference_file.read_text("utf-8"), None)
-        except Exception as exc:  # noqa: BLE001
-            grade = Grade(ERROR, f"grading crashed: {exc!r}")
-        if grade.verdict == PASSED:
-            suite.set_result(Suite(frozenset(t.id for t in grade.tests), grade))
-        elif grade.verdict == ERROR:
-            suite.set_result(Suite(None, grade, grade.message))
-        else:
-            suite.set_result(
-                Suite(
-                    None,
-                    grade,
-                    f"case {case.name} is broken: its reference answer "
-                    f"({case.reference_file}) fails its own hidden tests: {grade.message}",
-                )
-            )
-
     def _reference_outcome(self, job: Job, suite: Suite) -> Outcome:
-        reference = job.case.reference_file.read_text("utf-8")
+        reference = job.case.reference.code
         completion = Completion(
             f"```{job.case.language}\n{reference}```", "reference", 0, 0, 0.0, attempts=0
         )
@@ -260,7 +243,9 @@ class Pipeline:
         grade = suite.reference_grade
         if suite.error or grade is None:
             return _outcome(job, ERROR, str(suite.error), answer, Spend(), reference, grade)
-        return _outcome(job, grade.verdict, grade.message, answer, Spend(), reference, grade)
+        message = grade.message + (" (verdict of an earlier run: same case, same image)"
+                                   if suite.cached else "")
+        return _outcome(job, grade.verdict, message, answer, Spend(), reference, grade)
 
     def _finish(self, future: Future[Outcome], outcome: Outcome, scored: bool = False) -> None:
         if future.done():
@@ -294,8 +279,8 @@ class Pipeline:
         case = self._cases.get(outcome.case)
         if case is None:
             return outcome
-        suite = self._suites.get(case.name)
-        ids = suite.result().ids if suite is not None and suite.done() else None
+        suite = self.suites.peek(case)
+        ids = suite.ids if suite is not None else None
         try:
             score, judgement = self._scorer.score(outcome.status, outcome.grade, outcome.code,
                                                   case, ids, use_judge)

@@ -15,7 +15,10 @@ PACKAGE = Path(__file__).resolve().parents[1] / "pytest_llmcode"
 RUNNERS = PACKAGE / "grading" / "container"
 
 # Each layer may import only the layers listed for it (and itself).
-BASE = {"status", "files", "sanitize", "catalog", "cases", "extract", "signals", "__init__"}
+BASE = {"status", "files", "sanitize", "catalog", "cases", "extract", "signals", "__init__",
+        "onefile", "exports", "static_check", "runner_frames"}
+# The pipeline's room: the suites it validates first, the verdicts it keeps, the case check.
+PIPELINE = {"pipeline", "suites", "verdict_cache", "case_check"}
 LAYERS: dict[str, set[str]] = {
     "base": BASE,
     "api": {"base"},
@@ -31,7 +34,9 @@ LAYERS: dict[str, set[str]] = {
 def layer(module: str) -> str:
     """The layer of a module name relative to the package (`api.client`, `session`)."""
     top = module.split(".")[0]
-    if top in ("api", "grading", "scoring", "reporting", "outcome", "pipeline"):
+    if top in PIPELINE:
+        return "pipeline"
+    if top in ("api", "grading", "scoring", "reporting", "outcome"):
         return top
     return "base" if top in BASE else "pytest"
 
