@@ -1,25 +1,39 @@
-"""Collection: a case folder's manifest becomes one pytest item per model and sample."""
+"""Collection: a case (a folder's manifest, or a one-file Python case) becomes pytest
+items: one per model and sample in a model run, one in a case check."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Iterator, Protocol
 
 import pytest
 
 from .cases import CaseError, EvalCase, load_case
 from .catalog import Model
+from .onefile import load_one_file_case
 from .outcome import Outcome
 from .reporting.outcome_rows import row_of
 from .reporting.rows import Key
 from .sanitize import sanitize
 from .status import ERROR, FAILED, NOT_RUN, SKIPPED
+from .suites import BROKEN
 
 UNSAFE_ID = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
+class CaseRunner(Protocol):
+    """What makes a case's items: the model run (session.py) or the case check."""
+
+    def case_items(self, parent: CaseFile, case: EvalCase) -> Iterator[pytest.Item]: ...
+
+
+RUNNER_KEY = pytest.StashKey[CaseRunner]()
+CASE_SOURCES = pytest.StashKey[dict[str, Path]]()  # case name -> where it was collected
+
+
 class ItemRunner(Protocol):
-    """What items need from the run (session.LLMCodeSession)."""
+    """What model items need from the run (session.LLMCodeSession)."""
 
     @property
     def models(self) -> list[Model]: ...
@@ -30,19 +44,16 @@ class ItemRunner(Protocol):
     def wait_for(self, item: LLMCodeItem) -> Outcome: ...
 
 
-RUNNER_KEY = pytest.StashKey[ItemRunner]()
-
-
 class CaseFile(pytest.File):
-    def collect(self) -> Iterator[LLMCodeItem]:
-        case = load_case(self.path)
-        runner = self.config.stash[RUNNER_KEY]
-        samples = runner.samples
-        for model in runner.models:
-            for sample in range(1, samples + 1):
-                name = f"{case.name}[{item_id(model.id, sample, samples)}]"
-                yield LLMCodeItem.from_parent(self, name=name, case=case, model=model,
-                                              sample=sample)
+    def collect(self) -> Iterator[pytest.Item]:
+        case = load_one_file_case(self.path) if self.path.suffix == ".py" else \
+            load_case(self.path)
+        seen = self.config.stash.setdefault(CASE_SOURCES, {})
+        other = seen.setdefault(case.name, case.source)
+        if other != case.source:
+            raise CaseError(f"{case.source}: the case name {case.name!r} is taken by {other}: "
+                            "give one of them another `name`")
+        yield from self.config.stash[RUNNER_KEY].case_items(self, case)
 
     def repr_failure(  # type: ignore[override]
         self, excinfo: pytest.ExceptionInfo[BaseException]
@@ -50,6 +61,16 @@ class CaseFile(pytest.File):
         if isinstance(excinfo.value, CaseError):
             return str(excinfo.value)
         return str(super().repr_failure(excinfo))
+
+
+def model_items(parent: CaseFile, case: EvalCase, runner: ItemRunner
+                ) -> Iterator[LLMCodeItem]:
+    samples = runner.samples
+    for model in runner.models:
+        for sample in range(1, samples + 1):
+            name = f"{case.name}[{item_id(model.id, sample, samples)}]"
+            yield LLMCodeItem.from_parent(parent, name=name, case=case, model=model,
+                                          sample=sample, runner=runner)
 
 
 def item_id(model_id: str, sample: int, samples: int) -> str:
@@ -62,8 +83,10 @@ class AnswerFailed(Exception):
 
 
 class LLMCodeItem(pytest.Item):
-    def __init__(self, *, case: EvalCase, model: Model, sample: int, **kwargs: object) -> None:
+    def __init__(self, *, case: EvalCase, model: Model, sample: int, runner: ItemRunner,
+                 **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.runner = runner
         self.case = case
         self.model = model
         self.sample = sample
@@ -76,13 +99,15 @@ class LLMCodeItem(pytest.Item):
         return (self.case.name, self.model.id, self.sample)
 
     def setup(self) -> None:
-        outcome = self.config.stash[RUNNER_KEY].wait_for(self)
+        outcome = self.runner.wait_for(self)
         self.outcome = outcome
         row = row_of(outcome, case_hash=self.case.content_hash())
         self.user_properties.extend(row.properties())
         if outcome.status in (ERROR, NOT_RUN):
-            # Raised in setup, so pytest reports an error (infrastructure), not a failure.
-            pytest.fail(f"[infrastructure] {outcome.message}", pytrace=False)
+            # Raised in setup, so pytest reports an error (infrastructure or a broken case:
+            # never the model's fault), not a failure.
+            label = "" if outcome.message.startswith(BROKEN) else "[infrastructure] "
+            pytest.fail(f"{label}{outcome.message}", pytrace=False)
         if outcome.status == SKIPPED:
             pytest.skip(outcome.message)
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pytest
 
 DEFAULT_BASE_URL = "https://global-apis.com/v1"
+CASES_INI = "llm_cases"
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class Option:
     default: str | None = None  # the value used when none is given
     shown_default: str | None = None  # what --help says when `default` is not the whole story
     env: str | None = None  # an environment variable read before the ini file
+    switch: bool = False  # a flag without a value (its ini twin is true or false)
 
     @property
     def flag(self) -> str:
@@ -87,6 +89,11 @@ OPTIONS = (
            "more than this", "0.05"),
     Option("report-md", "write the summary as Markdown to this path, e.g. for a CI job "
            "summary", shown_default="none"),
+    # authoring eval cases
+    Option("check-cases", "check every eval case without asking any model: each reference "
+           "answer must pass its hidden tests, each known-wrong answer must fail, and exports "
+           "must match the reference, the tests and the prompt; exits non-zero when a case "
+           "is broken", shown_default="off", switch=True),
 )
 BY_NAME = {option.name: option for option in OPTIONS}
 
@@ -94,12 +101,19 @@ BY_NAME = {option.name: option for option in OPTIONS}
 def add_options(parser: pytest.Parser) -> None:
     group = parser.getgroup("llmcode", "LLM code-generation evaluation (pytest-llmcode)")
     for option in OPTIONS:
-        group.addoption(option.flag, dest=option.dest, default=None, metavar="VALUE",
-                        help=option.help_text)
+        if option.switch:
+            group.addoption(option.flag, dest=option.dest, default=None, action="store_true",
+                            help=option.help_text)
+        else:
+            group.addoption(option.flag, dest=option.dest, default=None, metavar="VALUE",
+                            help=option.help_text)
         parser.addini(option.ini, option.help_text + " (ini twin of " + option.flag + ")",
-                      default=None)
+                      type="bool" if option.switch else None, default=None)
     parser.addini("llm_prices", "lines of MODEL=OUTPUT_USD_PER_M or MODEL=OUTPUT/INPUT",
                   type="linelist", default=[])
+    parser.addini(CASES_INI, "folders of eval cases, relative to the ini file: what `pytest "
+                  "--llm-models=...` (or --llm-check-cases) collects when no path is given "
+                  "(default: none, pytest's own testpaths)", type="paths", default=[])
 
 
 def given(config: pytest.Config, name: str) -> str | None:
@@ -118,6 +132,19 @@ def raw(config: pytest.Config, name: str) -> str | None:
     """The value given, else the option's default."""
     value = given(config, name)
     return value if value is not None else BY_NAME[name].default
+
+
+def switched_on(config: pytest.Config, name: str) -> bool:
+    """A switch given on the command line, else its ini twin (false by default)."""
+    option = BY_NAME[name]
+    if config.getoption(option.dest):
+        return True
+    return bool(config.getini(option.ini))
+
+
+def active(config: pytest.Config) -> bool:
+    """Does this run evaluate models or check cases? Otherwise the plugin does nothing."""
+    return bool(models_requested(config)) or switched_on(config, "check-cases")
 
 
 def models_requested(config: pytest.Config) -> tuple[str, ...]:

@@ -9,15 +9,15 @@ import shutil
 import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import pytest
 
 from . import assembly
 from .api.budget import budget_state
-from .cases import MANIFEST_NAME, EvalCase
+from .cases import EvalCase
 from .catalog import Model
-from .collect import CaseFile, LLMCodeItem, item_id
+from .collect import CaseFile, LLMCodeItem, item_id, model_items
 from .header import header_lines
 from .outcome import Outcome
 from .pipeline import Job, default_extract, default_messages
@@ -31,9 +31,10 @@ from .reporting.resultlog import ResultLog, ResumeError, finished, partial_path,
 from .reporting.results import Results
 from .reporting.rows import Key, Row
 from .reporting.summary import RunSummary, build
-from .settings import Settings
+from .settings import Settings, verdict_dir
 from .signals import sigterm_as_interrupt
 from .status import FAILED
+from .verdict_cache import VerdictCache
 
 # Requests in flight when the run ends get this long (at most --llm-timeout) to answer, so
 # what they cost is known; then they are abandoned and reported as unanswered.
@@ -68,6 +69,7 @@ class LLMCodeSession:
         self.interrupted = False
         # Failed reports that are not a model's wrong answer: gates never excuse these.
         self.other_failures = 0
+        self.collect_errors = 0
         # State shared by this run's processes (the budget ledger): made by the controller,
         # handed to pytest-xdist workers.
         workerinput = getattr(config, "workerinput", {})
@@ -98,10 +100,8 @@ class LLMCodeSession:
                             assembly.cassettes(self.settings).where(),
                             len(self.results.reused))
 
-    def pytest_collect_file(self, file_path: Path, parent: pytest.Collector) -> CaseFile | None:
-        if file_path.name == MANIFEST_NAME:
-            return CaseFile.from_parent(parent, path=file_path)
-        return None
+    def case_items(self, parent: CaseFile, case: EvalCase) -> Iterator[pytest.Item]:
+        yield from model_items(parent, case, self)
 
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]
                                       ) -> None:
@@ -121,17 +121,22 @@ class LLMCodeSession:
     @pytest.hookimpl(trylast=True)
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         items = [i for i in session.items if isinstance(i, LLMCodeItem)]
-        if not items or self.config.option.collectonly:
+        if not items or self.config.option.collectonly or self._collection_stops():
             return
         self.planned = [i.key for i in items]
         if self.is_worker:
             worker = getattr(self.config, "workerinput", {}).get("workerid", "worker")
             self.results.worker_log = ResultLog(self.run_dir / f"outcomes-{worker}.jsonl")
         self.parts = assembly.start(self.settings, self.run_dir, self._messages,
-                                    self._extract, self.results.on_outcome)
+                                    self._extract, self.results.on_outcome,
+                                    VerdictCache(verdict_dir(self.config)))
         if not self.is_worker:
             for item in items:
                 self.parts.pipeline.submit(self._job(item))
+
+    def _collection_stops(self) -> bool:
+        """pytest ends a run whose collection failed before any item runs: start nothing."""
+        return bool(self.collect_errors) and not self.config.option.continue_on_collection_errors
 
     def _messages(self, job: Job) -> list[dict[str, str]]:
         hook = self.config.hook.pytest_llmcode_messages
@@ -174,6 +179,7 @@ class LLMCodeSession:
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
             self.other_failures += 1
+            self.collect_errors += 1
 
     def pytest_keyboard_interrupt(self) -> None:
         # Stop sending and grading at once, not only when sessionfinish comes.
@@ -207,6 +213,11 @@ class LLMCodeSession:
 
     def _finish_report(self, session: pytest.Session) -> None:
         s = self.settings
+        if self.parts is None and self._collection_stops():
+            # Nothing ran: pytest's own report of the collection errors says it all.
+            if self.results.log is not None:
+                self.results.log.remove()
+            return
         rows = self.results.final(self._planned(), sorted(self.run_dir.glob("outcomes-*.jsonl")))
         budget = budget_state(assembly.budget_ledger(self.run_dir), s.max_cost) \
             if s.max_cost is not None else None

@@ -18,7 +18,7 @@ import pytest
 from .api.cassettes import MODES
 from .api.fallback import Chains, FallbackError, parse_fallbacks
 from .catalog import Catalog, CatalogError, Model
-from .options import DEFAULT_BASE_URL, given, models_requested, raw
+from .options import CASES_INI, DEFAULT_BASE_URL, given, models_requested, raw, switched_on
 from .reporting.gates import GateSettings, Thresholds
 from .reporting.resultlog import partial_path
 
@@ -53,6 +53,8 @@ class Settings:
     cassette_dir: Path | None
     max_cost: float | None
     resume: Path | None
+    check_cases: bool = False  # check the cases; no model is asked
+    case_paths: tuple[Path, ...] = ()  # collected when no path is given (ini llm_cases)
 
     @property
     def endpoint_host(self) -> str:
@@ -124,7 +126,27 @@ def resolve(config: pytest.Config) -> Settings:
         cassette_dir=_path(config, "cassette-dir"),
         max_cost=max_cost,
         resume=Path(resume) if resume else None,
+        check_cases=switched_on(config, "check-cases"),
+        case_paths=_case_paths(config),
     )
+
+
+def _case_paths(config: pytest.Config) -> tuple[Path, ...]:
+    paths = tuple(Path(p) for p in config.getini(CASES_INI))
+    for path in paths:
+        if not path.exists():
+            raise pytest.UsageError(
+                f"{CASES_INI}: {path} does not exist; set the ini option {CASES_INI} (in "
+                f"{config.inipath or 'pytest.ini'}) to the folders of your eval cases, relative "
+                "to that file"
+            )
+    return paths
+
+
+def verdict_dir(config: pytest.Config) -> Path | None:
+    """Where verdicts are kept across runs: pytest's cache (none with -p no:cacheprovider)."""
+    cache = getattr(config, "cache", None)
+    return cache.mkdir("llmcode-verdicts") if cache is not None else None
 
 
 def in_ci() -> bool:

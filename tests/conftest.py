@@ -5,6 +5,10 @@ import shutil
 from pathlib import Path
 from typing import Iterator
 
+# Imported here, before any in-process pytester run: a module first imported inside one is
+# unloaded after it, and a later import of docker then fails on requests' stale classes
+# ("You can only merge into CookieJar") when a test file is run on its own.
+import docker  # noqa: F401
 import pytest
 from support.chat_server import EVAL_CASES, ChatServer
 from support.grading import open_grader

@@ -35,9 +35,15 @@ def test_without_models_the_plugin_does_nothing(
     make_case(pytester)
     monkeypatch.setenv("DOCKER_HOST", f"unix://{pytester.path}/no-such-docker.sock")
     result = pytester.runpytest("eval_cases")
-    # Neither the manifest nor the hidden tests are collected.
+    # Neither the manifest nor the hidden tests are collected; one line says how to run it.
     assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
-    result.stdout.no_fnmatch_line("llmcode:*")
+    result.stdout.fnmatch_lines([
+        "collected 0 items",
+        "llmcode: 1 eval case found but not run: add --llm-models=MODELS to evaluate models "
+        "(--llm-models=reference grades the reference answers, free), or --llm-check-cases to "
+        "check the cases",
+    ])
+    assert len([line for line in result.outlines if line.startswith("llmcode:")]) == 1
 
 
 def test_plugin_can_be_disabled(pytester: pytest.Pytester) -> None:
@@ -53,7 +59,8 @@ def test_plugin_can_be_disabled(pytester: pytest.Pytester) -> None:
         (CASE.replace("language: python", "language: cobol"), "field language"),
         (CASE.replace("prompt: Write double(x).\n", ""), "'prompt' is a required property"),
         (CASE + "timeout_s: -3\n", "field timeout_s"),
-        (CASE + "colour: blue\n", "'colour' was unexpected"),
+        (CASE + "colour: blue\n", "field colour: unknown field; the fields are name, description, *"),
+        (CASE + "export: [double]\n", "field export: unknown field; did you mean `exports`?"),
         (CASE.replace("solution.py", "solution.js"), "field solution_file"),
         ("language: [unclosed\n", "not valid YAML"),
     ],
