@@ -1,6 +1,7 @@
 """`python -m pytest_llmcode COMMAND ...`: the plugin's command-line tools.
 
     image    build the sandbox image (see `python -m pytest_llmcode image --help`)
+    new      write an example eval case to edit (see `python -m pytest_llmcode new --help`)
 """
 
 from __future__ import annotations
@@ -15,8 +16,15 @@ def _image(argv: Sequence[str]) -> int:
     return main(argv)
 
 
+def _new(argv: Sequence[str]) -> int:
+    from .scaffold import main
+
+    return main(argv)
+
+
 COMMANDS: dict[str, tuple[Callable[[Sequence[str]], int], str]] = {
     "image": (_image, "build the Docker image in which answers are graded"),
+    "new": (_new, "write a complete, passing example eval case to edit into your own"),
 }
 
 
