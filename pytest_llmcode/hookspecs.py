@@ -1,6 +1,8 @@
-"""Hooks of pytest-llmcode. Implement them in a conftest.py or a plugin.
+"""Hooks of pytest-llmcode. Implement them in a conftest.py (at or above the eval cases) or
+a plugin; the README's "Hooks" section shows each at work.
 
-Hooks are called with keyword arguments; new arguments may be added over time.
+Hooks are called with keyword arguments, so an implementation takes only the ones it
+needs; new arguments may be added over time.
 """
 
 from __future__ import annotations
@@ -19,12 +21,14 @@ if TYPE_CHECKING:
 def pytest_llmcode_messages(case: EvalCase, model: Model) -> list[dict[str, str]] | None:
     """The chat messages sent for a case; the first non-None result wins.
 
-    The default is one user message holding the case's prompt. Example (conftest.py)::
+    The default is one user message holding the case's prompt. Recorded answers are keyed
+    by the messages. Example (conftest.py), a system prompt for every model::
 
         def pytest_llmcode_messages(case, model):
-            if model.id.startswith("kimi"):
-                return [{"role": "system", "content": "Answer with code only."},
-                        {"role": "user", "content": case.prompt}]
+            return [
+                {"role": "system", "content": "You are a senior engineer. Reply with code only."},
+                {"role": "user", "content": case.prompt},
+            ]
     """
 
 
@@ -42,11 +46,12 @@ def pytest_llmcode_extract_code(reply: str, case: EvalCase) -> str | None:
 
 
 def pytest_llmcode_outcome(outcome: Outcome) -> None:
-    """Called once per item when its outcome is known (on the process running the item).
+    """Called once per item when its outcome is known, in the process running the item (a
+    pytest-xdist worker, say); every implementation is called. Example, a CSV of outcomes::
 
-    Example::
+        import csv
 
         def pytest_llmcode_outcome(outcome):
-            if outcome.status == "failed":
-                print(f"{outcome.case}[{outcome.model}]: {outcome.message[:80]}")
+            with open("outcomes.csv", "a", newline="") as out:
+                csv.writer(out).writerow([outcome.case, outcome.model, outcome.status])
     """

@@ -54,6 +54,13 @@ def test_with_models_the_eval_cases_run_instead(pytester: pytest.Pytester, proje
                                   "evals/test_double.py::double[[]check[]]"])
 
 
+def test_the_check_can_be_the_projects_default(pytester: pytest.Pytester, project: Path) -> None:
+    pytester.makepyprojecttoml('[tool.pytest.ini_options]\ntestpaths = ["tests"]\n'
+                               'llm_cases = ["evals"]\nllm_check_cases = true\n')
+    result = pytester.runpytest("--co", "-q")
+    result.stdout.fnmatch_lines(["evals/flatten/case.yaml::flatten[[]check[]]", "*2 tests collected*"])
+
+
 def test_a_path_given_wins_over_the_ini(pytester: pytest.Pytester, project: Path) -> None:
     result = pytester.runpytest("tests", "--llm-models=reference", "--co", "-q")
     result.stdout.fnmatch_lines(["tests/test_own.py::test_own", "1 test collected*"])
