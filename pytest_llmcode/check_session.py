@@ -45,8 +45,10 @@ class CaseCheckSession:
 
     def pytest_report_header(self) -> list[str]:
         cache = verdict_dir(self.config)
-        return [f"llmcode: checking eval cases: no model is asked, nothing is spent; sandbox "
-                f"image {assembly.image_name(self.settings)}",
+        ignored = f" (--llm-models {','.join(self.settings.models)} is ignored)" \
+            if self.settings.models else ""
+        return [f"llmcode: checking eval cases: no model is asked{ignored}, nothing is spent; "
+                f"sandbox image {assembly.image_name(self.settings)}",
                 "llmcode: verdicts are reused from "
                 + (f"{cache} while a case and the image stay the same" if cache
                    else "nowhere (the cache provider is off): every reference is graded")]
