@@ -1,10 +1,16 @@
-"""Code extraction: find the answer's code in a model's reply."""
+"""Code extraction: find the answer's code in a model's reply.
+
+Everything here is linear in the reply: fences are found by one pass over its lines, the
+reasoning of reasoning models by plain substring search, and the "looks like code" test
+by patterns that cannot backtrack. A reply longer than MAX_REPLY_CHARS is not searched
+at all (the caller fails the item and says so).
+"""
 
 from __future__ import annotations
 
 import re
 
-FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*([^\n`]*)\n(.*?)^[ \t]*\1[ \t]*$", re.M | re.S)
+MAX_REPLY_CHARS = 1_000_000
 
 LANGUAGE_TAGS = {
     "python": {"python", "py", "python3"},
@@ -13,23 +19,88 @@ LANGUAGE_TAGS = {
     "go": {"go", "golang"},
 }
 
-# Lines that only a real program has; used when a reply has no fence at all.
+# Lines that only a real program has; used when a reply has no fence at all. Each pattern
+# is anchored to a line start by [ \t]* (never \s*, which would rescan the following lines
+# from every line start) and its repeated parts are followed by characters they cannot
+# match, so a failed match gives up after one step.
 CODE_MARKERS = {
-    "python": re.compile(r"^\s*(def |class |import |from \S+ import )", re.M),
-    "javascript": re.compile(r"(module\.exports|require\(|function\s+\w+\s*\(|=>)"),
-    "typescript": re.compile(r"^\s*(export |function |interface |type \w+ =)", re.M),
-    "go": re.compile(r"^\s*package \w+", re.M),
+    "python": re.compile(r"^[ \t]*(?:def |class |import |from [^ \t\n]+ import )", re.M),
+    "javascript": re.compile(
+        r"module\.exports|require\(|function[ \t]+[A-Za-z_$][\w$]*[ \t]*\(|=>"
+    ),
+    "typescript": re.compile(r"^[ \t]*(?:export |function |interface |type \w+ =)", re.M),
+    "go": re.compile(r"^[ \t]*package \w+", re.M),
 }
+
+# Reasoning models write their thinking before the answer; it is never graded.
+THINK_TAGS = (("<think>", "</think>"), ("<thinking>", "</thinking>"))
+
+
+def without_reasoning(reply: str) -> str:
+    """The reply after its reasoning block: the text after the last closing tag (some
+    servers strip the opening one); a reply that opens a block and never closes it holds
+    nothing but reasoning."""
+    for opening, closing in THINK_TAGS:
+        end = reply.rfind(closing)
+        if end >= 0:
+            return reply[end + len(closing):]
+        if reply.lstrip().startswith(opening):
+            return ""
+    return reply
+
+
+def fenced_blocks(reply: str) -> list[tuple[str, str]]:
+    """(tag, body) of every fenced block, in one pass over the lines. A block closes at a
+    line of the same fence character, at least as long as its opening fence; a block never
+    closed runs to the end of the reply (as in CommonMark)."""
+    blocks: list[tuple[str, str]] = []
+    fence = ""
+    tag = ""
+    body: list[str] = []
+    for line in reply.splitlines(keepends=True):
+        stripped = line.strip(" \t\r\n")
+        if not fence:
+            opened = _opening_fence(stripped)
+            if opened is not None:
+                fence, tag = opened
+                body = []
+            continue
+        if stripped and stripped[0] == fence[0] and len(stripped) >= len(fence) \
+                and stripped == stripped[0] * len(stripped):
+            blocks.append((tag, "".join(body)))
+            fence = ""
+            continue
+        body.append(line if line.endswith("\n") else line + "\n")
+    if fence:
+        blocks.append((tag, "".join(body)))
+    return blocks
+
+
+def _opening_fence(stripped: str) -> tuple[str, str] | None:
+    if not stripped or stripped[0] not in "`~":
+        return None
+    char = stripped[0]
+    length = len(stripped) - len(stripped.lstrip(char))
+    if length < 3:
+        return None
+    info = stripped[length:].strip()
+    if char == "`" and "`" in info:
+        return None
+    return char * length, info.lower().split(" ")[0] if info else ""
 
 
 def extract_code(reply: str, language: str) -> str | None:
     """The code of the reply, or None when it holds no usable code.
 
-    Fenced blocks tagged with the case's language win; then untagged ones; of those the
-    longest (a reply often shows a short usage example next to the solution). A reply
-    with no fence counts as code only when it looks like a program in that language.
+    Reasoning (`<think>...</think>`) is dropped first. Fenced blocks tagged with the case's
+    language win; then untagged ones; of those the longest (a reply often shows a short
+    usage example next to the solution). A reply with no fence counts as code only when
+    it looks like a program in that language.
     """
-    blocks = [(tag.strip().lower().split(" ")[0], body) for _, tag, body in FENCE.findall(reply)]
+    if len(reply) > MAX_REPLY_CHARS:
+        return None
+    reply = without_reasoning(reply)
+    blocks = fenced_blocks(reply)
     tags = LANGUAGE_TAGS[language]
     for wanted in (lambda t: t in tags, lambda t: t == ""):
         chosen = [body for tag, body in blocks if wanted(tag)]
