@@ -30,6 +30,7 @@ class EvalCase:
     timeout_s: float = 30.0
     tags: tuple[str, ...] = ()
     weights: dict[str, float] = field(default_factory=dict)
+    system_prompt: str | None = None  # sent before the prompt, for every model
 
     @property
     def tests_dir(self) -> Path:
@@ -98,6 +99,7 @@ def load_case(manifest: Path) -> EvalCase:
         timeout_s=float(data.get("timeout_s", 30.0)),
         tags=tuple(data.get("tags", ())),
         weights={k: float(v) for k, v in data.get("weights", {}).items()},
+        system_prompt=data.get("system_prompt"),
     )
     _check_files(case, manifest)
     return case

@@ -137,4 +137,4 @@ def test_missing_key_for_the_default_endpoint_skips_without_network(
     monkeypatch.setenv("DOCKER_HOST", f"unix://{pytester.path}/no-such-docker.sock")
     result = pytester.runpytest("eval_cases", "--llm-models=deepseek-v4-flash", "-k", "flatten", "-rs")
     result.assert_outcomes(errors=0, skipped=1)
-    result.stdout.fnmatch_lines(["*no API key for global-apis.com: set GLOBAL_API_KEY (or OPENAI_API_KEY)*"])
+    result.stdout.fnmatch_lines(["*no API key for global-apis.com: set GLOBAL_API_KEY (or GLOBAL_APIS_KEY)*"])
