@@ -88,7 +88,7 @@ def generation() -> None:
                     ClientSettings(endpoint.base_url, None, None, 30, 0)
                 )),
                 price_of=lambda model: Model(model, model),
-                route=lambda model: Route(endpoint, {"temperature": 0.0}),
+                route=lambda model, endpoint=endpoint: Route(endpoint, {"temperature": 0.0}),
             )
             pipeline = Pipeline(
                 GenerationSettings(concurrency=concurrency, grading_workers=1),
