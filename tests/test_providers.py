@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
-from pathlib import Path
 from typing import Any, Iterator
 
 import docker  # noqa: F401 - before any in-process pytester run, see below
