@@ -99,6 +99,11 @@ def extract_code(reply: str, language: str) -> str | None:
     """
     if len(reply) > MAX_REPLY_CHARS:
         return None
+    return find_code(reply, language)
+
+
+def find_code(reply: str, language: str) -> str | None:
+    """extract_code without the size cap."""
     reply = without_reasoning(reply)
     blocks = fenced_blocks(reply)
     tags = LANGUAGE_TAGS[language]

@@ -3,9 +3,6 @@ baseline comparison shows deltas and flips."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 from support.chat_server import ChatServer, Reply, failing_answer
 from support.llm_runs import answers, copy_cases, report, run

@@ -9,7 +9,15 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from ..status import NOT_RUN
-from .aggregate import JudgeTotals, ModelSummary, judge_totals, percentile, recorded_cost, summarize
+from .aggregate import (
+    JudgeTotals,
+    ModelSummary,
+    judge_totals,
+    percentile,
+    ranked,
+    recorded_cost,
+    summarize,
+)
 from .baseline import Baseline, Comparison, compare
 from .gates import GateContext, GateResult, GateSettings, evaluate
 from .rows import Row
@@ -50,7 +58,7 @@ def build(
     budget_failure: str | None = None,
 ) -> RunSummary:
     ordered = sorted(rows, key=lambda r: (_rank(model_order, r.model), r.case, r.sample))
-    models = summarize(ordered, prices, k)
+    models = ranked(summarize(ordered, prices, k))
     comparison = compare(baseline, ordered, models, case_hashes(ordered)) if baseline else None
     gates = gate_settings.gates() if gate_settings else []
     results = evaluate(gates, GateContext(models, comparison))
