@@ -194,3 +194,30 @@ def test_keys_echoed_by_a_server_reach_no_output(
     ET.parse(outputs["junit.xml"])
     rows = {r["model"]: r for r in report(outputs["r.json"])["results"]}
     assert rows["code-echo"]["outcome"] == "passed"
+
+
+def pathological(body: dict[str, Any]) -> Reply:
+    """A reply that stalled the host for half a minute under the old fence pattern: 160 KB
+    of fences never closed, then one over the reply cap."""
+    if case_for(body).name == "flatten":
+        return Reply("```python\n" + "```py\nx = [\n" * 13_000, completion_tokens=50_000)
+    return Reply("```js\n" + "a" * 1_100_000 + "\n```", completion_tokens=300_000)
+
+
+def test_a_pathological_reply_harms_no_other_item(
+    pytester: pytest.Pytester, chat_server: ChatServer, sandbox_image: str,
+) -> None:
+    copy_cases(pytester, "flatten", "race_fix")
+    chat_server.script("hostile", pathological)
+    chat_server.script("control", right_answer)
+    result = pytester.runpytest(
+        "eval_cases", "--llm-models=hostile,control,reference", "--llm-report=r.json",
+        f"--llm-base-url={chat_server.base_url}", "-p", "no:cacheprovider",
+    )
+    result.assert_outcomes(passed=4, failed=2)
+    rows = {(r["case"], r["model"]): r for r in report(pytester.path / "r.json")["results"]}
+    assert rows[("race_fix", "hostile")]["failure"].startswith(
+        "the reply is 1,100,010 characters, over the cap of 1,000,000")
+    assert rows[("flatten", "hostile")]["outcome"] == "failed"
+    assert all(rows[(c, m)]["outcome"] == "passed" for c in ("flatten", "race_fix")
+               for m in ("control", "reference"))
