@@ -8,6 +8,7 @@ at all (the caller fails the item and says so).
 
 from __future__ import annotations
 
+import functools
 import re
 
 MAX_REPLY_CHARS = 1_000_000
@@ -23,6 +24,12 @@ LANGUAGE_TAGS = {
 # is anchored to a line start by [ \t]* (never \s*, which would rescan the following lines
 # from every line start) and its repeated parts are followed by characters they cannot
 # match, so a failed match gives up after one step.
+MARKER_WORDS = {  # a reply without any of these cannot match its language's pattern
+    "python": ("def ", "class ", "import "),
+    "javascript": ("module.exports", "require(", "function", "=>"),
+    "typescript": ("export ", "function ", "interface ", "type "),
+    "go": ("package ",),
+}
 CODE_MARKERS = {
     "python": re.compile(r"^[ \t]*(?:def |class |import |from [^ \t\n]+ import )", re.M),
     "javascript": re.compile(
@@ -49,40 +56,49 @@ def without_reasoning(reply: str) -> str:
     return reply
 
 
+# A line that starts a fence: three backticks or tildes after blanks. The rest of the line
+# is read in Python; `[ \t]*` is followed by what it cannot match, so a failed match costs
+# one pass over its line's blanks.
+FENCE_START = re.compile(r"^[ \t]*([`~])\1\1", re.M)
+
+
+@functools.lru_cache(maxsize=64)
+def _closing(char: str, length: int) -> re.Pattern[str]:
+    return re.compile(rf"^[ \t]*{re.escape(char)}{{{length},}}[ \t\r]*$", re.M)
+
+
 def fenced_blocks(reply: str) -> list[tuple[str, str]]:
-    """(tag, body) of every fenced block, in one pass over the lines. A block closes at a
-    line of the same fence character, at least as long as its opening fence; a block never
-    closed runs to the end of the reply (as in CommonMark)."""
+    """(tag, body) of every fenced block. The regular expressions' own scan (in C, linear)
+    finds each opening fence and then its closing one, so only fence lines cost Python
+    steps. A block closes at a line of the same fence character, at least as long as its
+    opening fence; a block never closed runs to the end of the reply (as in CommonMark)."""
     blocks: list[tuple[str, str]] = []
-    fence = ""
-    tag = ""
-    body: list[str] = []
-    for line in reply.splitlines(keepends=True):
-        stripped = line.strip(" \t\r\n")
-        if not fence:
-            opened = _opening_fence(stripped)
-            if opened is not None:
-                fence, tag = opened
-                body = []
+    if "```" not in reply and "~~~" not in reply:
+        return blocks
+    position = 0
+    while True:
+        start = FENCE_START.search(reply, position)
+        if start is None:
+            return blocks
+        line_end = reply.find("\n", start.end())
+        line_end = len(reply) if line_end < 0 else line_end
+        opened = _opening_fence(reply[start.start():line_end].strip(" \t\r"))
+        if opened is None:
+            position = line_end + 1
             continue
-        if stripped and stripped[0] == fence[0] and len(stripped) >= len(fence) \
-                and stripped == stripped[0] * len(stripped):
-            blocks.append((tag, "".join(body)))
-            fence = ""
-            continue
-        body.append(line if line.endswith("\n") else line + "\n")
-    if fence:
-        blocks.append((tag, "".join(body)))
-    return blocks
+        fence, tag = opened
+        closing = _closing(fence[0], len(fence)).search(reply, line_end + 1)
+        if closing is None:
+            body = reply[line_end + 1:]
+            blocks.append((tag, body if not body or body.endswith("\n") else body + "\n"))
+            return blocks
+        blocks.append((tag, reply[line_end + 1:closing.start()]))
+        position = closing.end() + 1
 
 
 def _opening_fence(stripped: str) -> tuple[str, str] | None:
-    if not stripped or stripped[0] not in "`~":
-        return None
     char = stripped[0]
     length = len(stripped) - len(stripped.lstrip(char))
-    if length < 3:
-        return None
     info = stripped[length:].strip()
     if char == "`" and "`" in info:
         return None
@@ -115,6 +131,7 @@ def find_code(reply: str, language: str) -> str | None:
     if blocks:
         return None
     stripped = reply.strip()
-    if stripped and CODE_MARKERS[language].search(stripped):
+    if any(word in stripped for word in MARKER_WORDS[language]) \
+            and CODE_MARKERS[language].search(stripped):
         return stripped + "\n"
     return None
