@@ -221,3 +221,24 @@ def test_a_pathological_reply_harms_no_other_item(
     assert rows[("flatten", "hostile")]["outcome"] == "failed"
     assert all(rows[(c, m)]["outcome"] == "passed" for c in ("flatten", "race_fix")
                for m in ("control", "reference"))
+
+
+def test_a_one_letter_key_round_trips_a_cassette(
+    pytester: pytest.Pytester, chat_server: ChatServer, sandbox_image: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`x`, the usual dummy key of a local server, is sent in the header and never
+    substituted inside the cassette's text (`text:` stays `text:`)."""
+    copy_cases(pytester, "flatten")
+    monkeypatch.setenv("OPENAI_API_KEY", "x")
+    chat_server.script("local", right_answer)
+    args = ["eval_cases", "--llm-models=local", f"--llm-base-url={chat_server.base_url}",
+            "-p", "no:cacheprovider"]
+    pytester.runpytest(*args, "--llm-record-mode=once").assert_outcomes(passed=1)
+    assert chat_server.requests[0].authorization == "Bearer x"
+    cassette = pytester.path / "eval_cases" / "flatten" / ".cassettes" / "local-s1.yaml"
+    assert "  text: |" in cassette.read_text() and "[redacted]" not in cassette.read_text()
+    replay = pytester.runpytest(*args, "--llm-record-mode=none")
+    replay.assert_outcomes(passed=1)
+    replay.stdout.fnmatch_lines(["*1 answers replayed from cassettes*"])
+    assert len(chat_server.requests) == 1
