@@ -39,9 +39,9 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from support.chat_server import ChatServer, Reply, bundled_cases  # noqa: E402
 
-from pytest_llmcode.api.answers import Answerer  # noqa: E402
-from pytest_llmcode.api.cassettes import endpoint_key  # noqa: E402
+from pytest_llmcode.api.answers import Answerer, Clients  # noqa: E402
 from pytest_llmcode.api.client import ChatClient, ClientSettings  # noqa: E402
+from pytest_llmcode.api.endpoints import Route, resolve_endpoint  # noqa: E402
 from pytest_llmcode.cases import EvalCase, load_case  # noqa: E402
 from pytest_llmcode.catalog import Model  # noqa: E402
 from pytest_llmcode.grading.containers import Sandbox  # noqa: E402
@@ -81,13 +81,14 @@ def generation() -> None:
     rows = []
     try:
         for concurrency in (8, 32):
+            endpoint = resolve_endpoint(server.base_url, explicit=True, named_key_env=None,
+                                        environ={}, concurrency=concurrency, rpm=None)
             answerer = Answerer(
-                client_factory=lambda: ChatClient(
-                    ClientSettings(server.base_url, None, "GLOBAL_API_KEY", 30, 0)
-                ),
+                clients=Clients(lambda endpoint: ChatClient(
+                    ClientSettings(endpoint.base_url, None, None, 30, 0)
+                )),
                 price_of=lambda model: Model(model, model),
-                endpoint=endpoint_key(server.base_url),
-                params={"temperature": 0.0},
+                route=lambda model, endpoint=endpoint: Route(endpoint, {"temperature": 0.0}),
             )
             pipeline = Pipeline(
                 GenerationSettings(concurrency=concurrency, grading_workers=1),

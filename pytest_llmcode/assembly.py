@@ -10,11 +10,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from .api.answers import Answerer
+from .api.answers import Answerer, Clients
 from .api.budget import Budget
-from .api.cassettes import Cassettes, endpoint_key
+from .api.cassettes import Cassettes
 from .api.client import ChatClient, ClientSettings
+from .api.endpoints import Endpoint
 from .api.ratelimit import RateLimiter, endpoint_dir
+from .api.redact import Redactor
 from .cases import EvalCase
 from .grading.confinement import confirm_confined
 from .grading.containers import Sandbox, SandboxError, sweep
@@ -36,8 +38,7 @@ def image_name(settings: Settings) -> str:
 
 
 def cassettes(settings: Settings) -> Cassettes:
-    secrets = (settings.api_key,) if settings.api_key else ()
-    return Cassettes(settings.record_mode, settings.cassette_dir, secrets)
+    return Cassettes(settings.record_mode, settings.cassette_dir, Redactor(settings.secrets))
 
 
 def budget_ledger(run_dir: Path) -> Path:
@@ -49,7 +50,11 @@ def manifest_parameters(settings: Settings) -> dict[str, Any]:
     s = settings
     return {"endpoint": s.base_url, "models": list(s.models), "temperature": s.temperature,
             "max_tokens": s.max_tokens, "seed": s.seed, "samples": s.samples,
-            "judge_model": s.judge_model, "timeout_s": s.timeout_s, "retries": s.retries}
+            "judge_model": s.judge_model, "timeout_s": s.timeout_s, "retries": s.retries,
+            "system_prompt": s.system_prompt,
+            "endpoints": {m: e.key for m, e in s.endpoints.items()},
+            "model_params": {m: dict(s.catalog.get(m).params) for m in s.endpoints
+                             if s.catalog.get(m).params}}
 
 
 @dataclass
@@ -125,32 +130,33 @@ def start(
     grading = start_grading(s)
     scratch, sandbox, grader = grading.scratch, grading.sandbox, grading.grader
     image_id, unavailable = grading.image_id, grading.unavailable
-    limiter = RateLimiter(endpoint_dir(s.base_url), s.concurrency, s.rpm)
     budget = (None if s.max_cost is None else
-              Budget(s.max_cost, budget_ledger(run_dir), s.catalog.get, s.max_tokens))
-    params: dict[str, Any] = {"temperature": s.temperature}
-    if s.max_tokens is not None:
-        params["max_tokens"] = s.max_tokens
+              Budget(s.max_cost, budget_ledger(run_dir), s.catalog.get, s.max_tokens,
+                     max_tokens_of=lambda model: s.route(model).max_tokens))
+    redact = Redactor(s.secrets)
 
-    def client() -> ChatClient:
+    def client(endpoint: Endpoint) -> ChatClient:
         return ChatClient(
-            ClientSettings(s.base_url, s.api_key, s.key_env, s.timeout_s, s.retries),
-            limiter=limiter,
+            ClientSettings(endpoint.base_url, endpoint.api_key, endpoint.key_env,
+                           s.timeout_s, s.retries, redact=redact),
+            limiter=RateLimiter(endpoint_dir(endpoint.base_url), endpoint.concurrency,
+                                endpoint.rpm),
             budget=budget,
         )
 
     answerer = Answerer(
-        client_factory=client,
+        clients=Clients(client),
         price_of=s.catalog.get,
-        endpoint=endpoint_key(s.base_url),
-        params=params,
+        route=s.route,
         fallbacks=s.fallbacks,
         cassettes=cassettes(s),
-        missing_key_reason=s.missing_key_reason,
     )
-    judge = Judge(s.catalog.get(s.judge_model), client(), s.seed) if s.judge_model else None
+    judge = (Judge(s.catalog.get(s.judge_model), client(s.endpoints[s.judge_model]), s.seed)
+             if s.judge_model else None)
+    # Each endpoint limits its own requests in flight; the pool can feed all at once.
+    in_flight = sum(e.concurrency for e, _ in s.api_endpoints()) or s.concurrency
     pipeline = Pipeline(
-        GenerationSettings(concurrency=s.concurrency, grading_workers=s.grading_workers),
+        GenerationSettings(concurrency=in_flight, grading_workers=s.grading_workers),
         answerer,
         grader=grader,
         grading_unavailable=unavailable,

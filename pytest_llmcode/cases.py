@@ -81,6 +81,7 @@ class EvalCase(ABC):
     timeout_s: float = 30.0
     tags: tuple[str, ...] = ()
     weights: dict[str, float] = field(default_factory=dict)
+    system_prompt: str | None = None  # sent before the prompt, for every model
 
     @abstractmethod
     def test_files(self) -> list[Path]:
@@ -208,6 +209,7 @@ def load_case(manifest: Path) -> FolderCase:
         timeout_s=float(data.get("timeout_s", 30.0)),
         tags=tuple(data.get("tags", ())),
         weights={k: float(v) for k, v in data.get("weights", {}).items()},
+        system_prompt=data.get("system_prompt"),
     )
     if not case.tests_dir.is_dir() or not case.test_files():
         raise CaseError(f"{manifest}: the hidden tests are missing: create {case.tests_dir}/")

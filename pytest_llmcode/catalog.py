@@ -1,4 +1,5 @@
-"""The model catalog: which models exist, what they are called and what their output costs.
+"""The model catalog: which models exist, what they are called, what their output costs,
+and (for entries a user adds) where they are served and how they are asked.
 
 Prices come from the published comparison (output USD per million tokens; no input prices
 were published). A model outside the catalog has an unknown cost until the user supplies
@@ -7,9 +8,10 @@ one; nothing here ever guesses a price.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
+from urllib.parse import urlsplit
 
 REFERENCE_MODEL = "reference"
 
@@ -22,6 +24,13 @@ class Model:
     category: str = "unknown"
     output_per_m: float | None = None
     input_per_m: float | None = None
+    # Where and how the model is asked; None: the run's own (--llm-base-url, ...).
+    base_url: str | None = None
+    api_key_env: str | None = None  # the variable holding the key for base_url
+    params: Mapping[str, Any] = field(default_factory=dict, hash=False)  # request body fields
+    system_prompt: str | None = None
+    concurrency: int | None = None  # requests in flight to its endpoint
+    rpm: int | None = None  # requests per minute to its endpoint
 
     @property
     def is_reference(self) -> bool:
@@ -87,7 +96,7 @@ class Catalog:
 
     def load_file(self, path: Path) -> None:
         """Add or override models from a YAML/JSON file: a list of mappings with `id` and
-        any of name, provider, category, output_per_m, input_per_m."""
+        any of FIELDS."""
         import yaml
 
         try:
@@ -97,20 +106,17 @@ class Catalog:
         entries = data.get("models") if isinstance(data, dict) else data
         if not isinstance(entries, list):
             raise CatalogError(f"{path}: expected a list of models (or a `models:` list)")
-        allowed = {"name", "provider", "category", "output_per_m", "input_per_m"}
         for number, entry in enumerate(entries, 1):
             if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
                 raise CatalogError(f"{path}: model #{number} needs a string `id`")
-            unknown = set(entry) - allowed - {"id"}
+            where = f"{path}: model {entry['id']!r}"
+            unknown = set(entry) - set(FIELDS) - {"id"}
             if unknown:
                 raise CatalogError(
-                    f"{path}: model {entry['id']!r} has unknown field(s) {sorted(unknown)}; "
-                    f"allowed: id, {', '.join(sorted(allowed))}"
+                    f"{where} has unknown field(s) {sorted(unknown)}; "
+                    f"allowed: id, {', '.join(sorted(FIELDS))}"
                 )
-            fields = {k: v for k, v in entry.items() if k != "id"}
-            for key in ("output_per_m", "input_per_m"):
-                if key in fields:
-                    fields[key] = _price(fields[key], f"{path}: model {entry['id']!r} {key}")
+            fields = {k: FIELDS[k](v, f"{where} {k}") for k, v in entry.items() if k != "id"}
             self.override(entry["id"], **fields)
 
     def apply_price_line(self, line: str) -> None:
@@ -135,3 +141,56 @@ def _price(value: object, what: str) -> float:
     if price < 0:
         raise CatalogError(f"{what}: a price cannot be negative ({price})")
     return price
+
+
+def _text(value: object, what: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise CatalogError(f"{what}: expected a non-empty string, got {value!r}")
+    return value
+
+
+def _base_url(value: object, what: str) -> str:
+    url = _text(value, what)
+    if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
+        raise CatalogError(f"{what}: {url!r} is not an http(s) URL, e.g. "
+                           "http://127.0.0.1:8080/v1")
+    return url.rstrip("/")
+
+
+def _variable(value: object, what: str) -> str:
+    name = _text(value, what)
+    if not name.replace("_", "").isalnum() or name[0].isdigit():
+        raise CatalogError(f"{what}: {name!r} is not an environment variable name (write "
+                           "its name, e.g. MY_PROVIDER_KEY, never the key itself)")
+    return name
+
+
+def _params(value: object, what: str) -> dict[str, Any]:
+    if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
+        raise CatalogError(f"{what}: expected a mapping of request fields, e.g. "
+                           "{max_tokens: 2048, top_p: 0.9}")
+    reserved = sorted({"model", "messages", "stream"} & set(value))
+    if reserved:
+        raise CatalogError(f"{what}: {', '.join(reserved)} cannot be set here")
+    return dict(value)
+
+
+def _positive(value: object, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise CatalogError(f"{what}: expected a whole number of at least 1, got {value!r}")
+    return value
+
+
+FIELDS = {
+    "name": _text,
+    "provider": _text,
+    "category": _text,
+    "output_per_m": _price,
+    "input_per_m": _price,
+    "base_url": _base_url,
+    "api_key_env": _variable,
+    "params": _params,
+    "system_prompt": _text,
+    "concurrency": _positive,
+    "rpm": _positive,
+}

@@ -8,9 +8,11 @@ from .settings import Settings
 
 def header_lines(settings: Settings, image: str, cassettes_where: str, reused: int) -> list[str]:
     s = settings
+    endpoints = s.api_endpoints()
+    hosts = ", ".join(dict.fromkeys(e.host for e, _ in endpoints)) or "none (no API model)"
     lines = [
-        f"llmcode: models {', '.join(s.models)}; endpoint {s.endpoint_host}; "
-        f"sandbox image {image}",
+        f"llmcode: models {', '.join(s.models)}; endpoint{'s' if len(endpoints) > 1 else ''} "
+        f"{hosts}; sandbox image {image}",
         f"llmcode: concurrency {s.concurrency}"
         + (f", {s.rpm} requests/min" if s.rpm else "")
         + f" per endpoint, grading workers {s.grading_workers}, samples {s.samples}, "
@@ -19,6 +21,10 @@ def header_lines(settings: Settings, image: str, cassettes_where: str, reused: i
         + (" (CI is set)" if s.record_mode_from_ci else "")
         + f"; cassettes in {cassettes_where}",
     ]
+    for endpoint, served in endpoints:
+        # The variable's name, never the key.
+        lines.append(f"llmcode: key {endpoint.key_line()}"
+                     + (f" (models {', '.join(served)})" if len(endpoints) > 1 else ""))
     for model, chain in s.fallbacks.items():
         lines.append(f"llmcode: fallback {' -> '.join((model, *chain))}")
     if s.max_cost is not None:
@@ -44,8 +50,9 @@ def header_lines(settings: Settings, image: str, cassettes_where: str, reused: i
     if s.judge_model is not None:
         lines.append(f"llmcode: judge {s.judge_model} rates code quality and "
                      "documentation (its cost is reported separately)")
-    if (s.missing_key_reason and s.record_mode != "none"
-            and any(not m.is_reference for m in models)):
-        lines.append(f"llmcode: {s.missing_key_reason}; API items without a "
-                     "recorded answer are skipped")
+    if s.record_mode != "none":
+        for endpoint, _ in endpoints:
+            if endpoint.missing_key_reason:
+                lines.append(f"llmcode: {endpoint.missing_key_reason}; its items without a "
+                             "recorded answer are skipped")
     return lines

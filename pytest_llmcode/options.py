@@ -46,6 +46,12 @@ OPTIONS = (
            "qwen3-coder-30b; `reference` answers with each case's reference solution",
            shown_default="none, the plugin stays off"),
     Option("base-url", "OpenAI-compatible endpoint", DEFAULT_BASE_URL, env="LLMCODE_BASE_URL"),
+    Option("api-key-env", "name of the environment variable holding the key for "
+           "--llm-base-url (a catalog entry's api_key_env names its own)",
+           shown_default="GLOBAL_API_KEY or GLOBAL_APIS_KEY for the default endpoint, "
+           "OPENAI_API_KEY for api.openai.com and a base URL you choose"),
+    Option("system-prompt", "system message sent before each case's prompt (a case's or "
+           "catalog entry's system_prompt wins)", shown_default="none"),
     Option("concurrency", "requests in flight at once to the endpoint, shared by pytest-xdist "
            "workers and concurrent runs on this machine", "8"),
     Option("rpm", "requests per minute to the endpoint, shared like --llm-concurrency",

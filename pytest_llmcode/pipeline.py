@@ -23,7 +23,7 @@ from .api.daemon_threads import DaemonPool
 from .api.tally import Spend, Tally
 from .cases import EvalCase
 from .catalog import Model
-from .extract import extract_code
+from .extract import MAX_REPLY_CHARS, extract_code
 from .grading.grade import Grade
 from .grading.grader import Grader
 from .outcome import Outcome
@@ -42,9 +42,12 @@ class Job:
     seed: int | None = None  # sent with the request when set
 
 
-def default_messages(case: EvalCase) -> list[dict[str, str]]:
-    """The documents' method: one user message, the case's prompt, no prompt tricks."""
-    return [{"role": "user", "content": case.prompt}]
+def default_messages(case: EvalCase, system_prompt: str | None = None
+                     ) -> list[dict[str, str]]:
+    """The documents' method: one user message, the case's prompt, no prompt tricks; a
+    system message before it only when one is configured."""
+    system = [{"role": "system", "content": system_prompt}] if system_prompt else []
+    return [*system, {"role": "user", "content": case.prompt}]
 
 
 def default_extract(reply: str, case: EvalCase) -> str | None:
@@ -171,6 +174,10 @@ class Pipeline:
             self._answers[job.key] = answer
         spend = tally.snapshot()
         completion = answer.completion
+        refused = _unreadable(answer)
+        if refused is not None:
+            self._finish(future, _outcome(job, FAILED, refused, answer, spend))
+            return
         code = self._extract(completion.text, job.case)
         if code is None:
             self._finish(
@@ -288,6 +295,21 @@ class Pipeline:
             note = f"not scored: scoring crashed: {exc!r}"
             return replace(outcome, score=ItemScore(None, None, None, None, None, note=note))
         return replace(outcome, score=score, judgement=judgement)
+
+
+def _unreadable(answer: Answer) -> str | None:
+    """Why a reply is failed before extraction: cut off by the token limit, or too long."""
+    completion = answer.completion
+    if completion.cut_off:
+        limit = (f"max_tokens={answer.max_tokens}" if answer.max_tokens is not None
+                 else "the endpoint's own token limit (no max_tokens was sent)")
+        return (f"the answer was cut off at {limit} (finish_reason: length, "
+                f"{completion.completion_tokens} completion tokens); raise --llm-max-tokens "
+                "or the model's max_tokens in the catalog")
+    if len(completion.text) > MAX_REPLY_CHARS:
+        return (f"the reply is {len(completion.text):,} characters, over the cap of "
+                f"{MAX_REPLY_CHARS:,}: it was not searched for code")
+    return None
 
 
 def _outcome(

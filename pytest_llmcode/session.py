@@ -140,7 +140,8 @@ class LLMCodeSession:
 
     def _messages(self, job: Job) -> list[dict[str, str]]:
         hook = self.config.hook.pytest_llmcode_messages
-        return hook(case=job.case, model=job.model) or default_messages(job.case)
+        system = self.settings.system_prompt_for(job.model.id, job.case.system_prompt)
+        return hook(case=job.case, model=job.model) or default_messages(job.case, system)
 
     def _extract(self, reply: str, case: EvalCase) -> str | None:
         custom = self.config.hook.pytest_llmcode_extract_code(reply=reply, case=case)

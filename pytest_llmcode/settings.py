@@ -10,19 +10,19 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Any, Callable, Mapping, TypeVar
 from urllib.parse import urlsplit
 
 import pytest
 
 from .api.cassettes import MODES
+from .api.endpoints import KNOWN_KEYS, Endpoint, Route, resolve_endpoint
 from .api.fallback import Chains, FallbackError, parse_fallbacks
 from .catalog import Catalog, CatalogError, Model
 from .options import CASES_INI, DEFAULT_BASE_URL, given, models_requested, raw, switched_on
 from .reporting.gates import GateSettings, Thresholds
 from .reporting.resultlog import partial_path
 
-KEY_VARIABLES = ("GLOBAL_API_KEY", "GLOBAL_APIS_KEY", "OPENAI_API_KEY")
 T = TypeVar("T")
 
 
@@ -40,8 +40,9 @@ class Settings:
     retries: int
     report: Path | None
     image: str | None
-    api_key: str | None = field(repr=False)
-    key_env: str
+    endpoints: Mapping[str, Endpoint]  # by model id, for every model the run may ask
+    secrets: tuple[str, ...] = field(repr=False)  # every key the run knows, for redaction
+    system_prompt: str | None
     gates: GateSettings
     seed: int | None
     judge_model: str | None
@@ -56,19 +57,28 @@ class Settings:
     check_cases: bool = False  # check the cases; no model is asked
     case_paths: tuple[Path, ...] = ()  # collected when no path is given (ini llm_cases)
 
-    @property
-    def endpoint_host(self) -> str:
-        return urlsplit(self.base_url).netloc
-
-    @property
-    def missing_key_reason(self) -> str | None:
-        """A key is required by the default endpoint; a custom one may not need it."""
-        if self.api_key or self.base_url.rstrip("/") != DEFAULT_BASE_URL:
-            return None
-        return f"no API key for {self.endpoint_host}: set GLOBAL_API_KEY (or OPENAI_API_KEY)"
-
     def model_entries(self) -> list[Model]:
         return [self.catalog.get(m) for m in self.models]
+
+    def route(self, model_id: str) -> Route:
+        """The model's endpoint, and the run's request parameters under its own."""
+        params: dict[str, Any] = {"temperature": self.temperature}
+        if self.max_tokens is not None:
+            params["max_tokens"] = self.max_tokens
+        params.update(self.catalog.get(model_id).params)
+        return Route(self.endpoints[model_id], params)
+
+    def system_prompt_for(self, model_id: str, case_prompt: str | None) -> str | None:
+        """The case's own, else the model's catalog entry's, else --llm-system-prompt."""
+        return case_prompt or self.catalog.get(model_id).system_prompt or self.system_prompt
+
+    def api_endpoints(self) -> list[tuple[Endpoint, list[str]]]:
+        """Each endpoint that API models use, with those models, in the run's order."""
+        grouped: dict[Endpoint, list[str]] = {}
+        for model, endpoint in self.endpoints.items():
+            if not self.catalog.get(model).is_reference:
+                grouped.setdefault(endpoint, []).append(model)
+        return list(grouped.items())
 
 
 def resolve(config: pytest.Config) -> Settings:
@@ -80,7 +90,12 @@ def resolve(config: pytest.Config) -> Settings:
         raise pytest.UsageError(
             f"--llm-base-url {base_url!r} is not an http(s) URL, e.g. {DEFAULT_BASE_URL}"
         )
-    key_env = next((v for v in KEY_VARIABLES if os.environ.get(v)), KEY_VARIABLES[0])
+    api_key_env = raw(config, "api-key-env")
+    if api_key_env is not None and not _is_variable_name(api_key_env):
+        raise pytest.UsageError(
+            f"--llm-api-key-env {api_key_env!r} is not an environment variable name: write "
+            "the variable's name (e.g. MY_PROVIDER_KEY), never the key itself"
+        )
     try:
         fallbacks = parse_fallbacks(raw(config, "fallback"))
     except FallbackError as exc:
@@ -99,11 +114,30 @@ def resolve(config: pytest.Config) -> Settings:
     catalog = _catalog(config)
     if max_cost is not None:
         _check_prices(catalog, models, fallbacks)
+    concurrency = _number(config, "concurrency", int, 1)
+    rpm = _optional(config, "rpm", int, 1)
+    judge_model = raw(config, "judge-model") or None
+    asked = [*models, *(m for chain in fallbacks.values() for m in chain),
+             *([judge_model] if judge_model else [])]
+    endpoints = {}
+    for model_id in dict.fromkeys(asked):
+        entry = catalog.get(model_id)
+        own_url = entry.base_url is not None
+        endpoints[model_id] = resolve_endpoint(
+            entry.base_url or base_url,
+            explicit=own_url or given(config, "base-url") is not None,
+            named_key_env=entry.api_key_env or (None if own_url else api_key_env),
+            environ=os.environ,
+            concurrency=entry.concurrency or concurrency,
+            rpm=entry.rpm or rpm,
+        )
+    named = {e.key_env for e in endpoints.values() if e.key_env}
+    secrets = tuple(os.environ[v] for v in sorted({*KNOWN_KEYS, *named}) if os.environ.get(v))
     return Settings(
         models=models,
         catalog=catalog,
         base_url=base_url,
-        concurrency=_number(config, "concurrency", int, 1),
+        concurrency=concurrency,
         grading_workers=(_optional(config, "grading-workers", int, 1)
                          or default_grading_workers()),
         samples=_number(config, "samples", int, 1),
@@ -113,13 +147,14 @@ def resolve(config: pytest.Config) -> Settings:
         retries=_number(config, "retries", int, 0),
         report=_path(config, "report"),
         image=raw(config, "image"),
-        api_key=os.environ.get(key_env) or None,
-        key_env=key_env,
+        endpoints=endpoints,
+        secrets=secrets,
+        system_prompt=raw(config, "system-prompt") or None,
         gates=_gates(config, models),
         seed=_optional(config, "seed", int, 0),
-        judge_model=raw(config, "judge-model") or None,
+        judge_model=judge_model,
         report_md=_path(config, "report-md"),
-        rpm=_optional(config, "rpm", int, 1),
+        rpm=rpm,
         fallbacks=fallbacks,
         record_mode=record_mode,
         record_mode_from_ci=in_ci() and given(config, "record-mode") is None,
@@ -147,6 +182,10 @@ def verdict_dir(config: pytest.Config) -> Path | None:
     """Where verdicts are kept across runs: pytest's cache (none with -p no:cacheprovider)."""
     cache = getattr(config, "cache", None)
     return cache.mkdir("llmcode-verdicts") if cache is not None else None
+
+
+def _is_variable_name(name: str) -> bool:
+    return bool(name) and name.replace("_", "").isalnum() and not name[0].isdigit()
 
 
 def in_ci() -> bool:

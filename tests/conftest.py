@@ -41,12 +41,18 @@ def chat_server() -> Iterator[ChatServer]:
 DOCKER_FIXTURES = {"docker_engine", "sandbox_image", "grader"}
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests that need the real engine carry the `docker` marker: `-m "not docker"` runs
-    the rest alone."""
+    the rest alone. Tests marked `llamacpp` start a live llama.cpp server: they run only
+    when asked for (`-m llamacpp` or LLMCODE_LLAMACPP=1)."""
+    live = (os.environ.get("LLMCODE_LLAMACPP") == "1"
+            or "llamacpp" in (config.option.markexpr or ""))
     for item in items:
         if DOCKER_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.docker)
+        if item.get_closest_marker("llamacpp") and not live:
+            item.add_marker(pytest.mark.skip(
+                reason="live llama.cpp test: opt in with -m llamacpp or LLMCODE_LLAMACPP=1"))
 
 
 def _unavailable(message: str) -> None:

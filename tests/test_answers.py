@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from support.chat_server import bundled_cases
 
-from pytest_llmcode.api.answers import Answerer, NoAnswer
+from pytest_llmcode.api.answers import Answerer, Clients, NoAnswer
 from pytest_llmcode.api.cassettes import Cassettes, Recording, endpoint_key, now
 from pytest_llmcode.api.client import ChatClient
+from pytest_llmcode.api.endpoints import Endpoint, Route, resolve_endpoint
 from pytest_llmcode.api.tally import Spend, Tally
 from pytest_llmcode.catalog import Catalog
 from pytest_llmcode.pipeline import default_messages
@@ -19,13 +20,17 @@ ENDPOINT = endpoint_key("https://global-apis.com/v1")
 PARAMS = {"temperature": 0.0}
 
 
-def no_client() -> ChatClient:
+GATEWAY = resolve_endpoint("https://global-apis.com/v1", explicit=False, named_key_env=None,
+                           environ={}, concurrency=8, rpm=None)
+
+
+def no_client(endpoint: Endpoint) -> ChatClient:
     raise AssertionError("no client may be made: nothing should be requested")
 
 
 def answerer(tmp_path: Path, mode: str) -> Answerer:
-    return Answerer(no_client, Catalog().get, ENDPOINT, PARAMS, cassettes=Cassettes(mode, tmp_path),
-                    missing_key_reason="no API key for global-apis.com: set GLOBAL_API_KEY")
+    return Answerer(Clients(no_client), Catalog().get, lambda model: Route(GATEWAY, PARAMS),
+                    cassettes=Cassettes(mode, tmp_path))
 
 
 def test_a_recorded_answer_needs_no_key(tmp_path: Path) -> None:

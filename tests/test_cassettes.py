@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from support.chat_server import bundled_cases
 
 from pytest_llmcode.api.cassettes import (
@@ -16,6 +18,7 @@ from pytest_llmcode.api.cassettes import (
     load,
     now,
 )
+from pytest_llmcode.api.redact import MIN_SECRET_CHARS, Redactor
 from pytest_llmcode.api.tally import Spend
 
 CASE = next(c for c in bundled_cases() if c.name == "flatten")
@@ -53,13 +56,51 @@ def test_multi_line_text_is_a_readable_block(tmp_path: Path) -> None:
 
 
 def test_keys_never_reach_a_cassette(tmp_path: Path) -> None:
-    store = Cassettes("once", tmp_path, secrets=("sk-live-123",))
+    store = Cassettes("once", tmp_path, Redactor(("sk-live-123",)))
     path = store.path(CASE, "m", 1)
     store.save(path, recording("echoing sk-live-123 back"), "flatten x m x sample 1")
     text = path.read_text()
     assert "sk-live-123" not in text and "[redacted]" in text
     assert "Authorization" not in text and "Bearer" not in text
     assert text.startswith("# pytest-llmcode cassette: flatten x m x sample 1\n")
+
+
+@pytest.mark.parametrize("key", ["x", "t", "text", "sk-1", "a" * (MIN_SECRET_CHARS - 1)])
+def test_a_short_dummy_key_never_alters_a_cassette(tmp_path: Path, key: str) -> None:
+    """`x` is the usual key of a local server: it must not turn `text:` into
+    `te[redacted]t:`. Short keys travel only in the request header, never stored."""
+    store = Cassettes("once", tmp_path, Redactor((key,)))
+    path = store.path(CASE, "m", 1)
+    store.save(path, recording(TRICKY + " text x sk-1 aaaa"), "flatten x m x sample 1")
+    assert "[redacted]" not in path.read_text()
+    assert load(path) == recording(TRICKY + " text x sk-1 aaaa")
+
+
+@settings(max_examples=200, deadline=None)
+@given(key=st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12),
+       text=st.text(max_size=200))
+def test_any_key_and_any_reply_round_trip(tmp_path_factory: pytest.TempPathFactory, key: str,
+                                          text: str) -> None:
+    """Whatever the key and the reply, a written cassette either replays what was redacted
+    or is refused when written: never a corrupt file found by the next run."""
+    store = Cassettes("once", tmp_path_factory.mktemp("c"), Redactor((key,)))
+    path = store.path(CASE, "m", 1)
+    answer = Redactor((key,))(text)
+    try:
+        store.save(path, recording(answer), "t")
+    except ValueError as exc:
+        assert "did not read back" in str(exc) and not path.exists()
+        return
+    assert load(path).text == answer
+
+
+def test_an_unreadable_cassette_names_the_recovery(tmp_path: Path) -> None:
+    store = Cassettes("once", tmp_path)
+    path = store.path(CASE, "m", 1)
+    path.parent.mkdir(parents=True)
+    path.write_text("format: 1\nrequest: {}\n")
+    found = store.lookup(path, REQUEST, ())
+    assert found.miss is not None and "--llm-record-mode=new" in found.miss
 
 
 def test_where_cassettes_live(tmp_path: Path) -> None:

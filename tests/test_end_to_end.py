@@ -23,7 +23,7 @@ def test_right_wrong_codeless_and_failing_models(
     pytester: pytest.Pytester, eval_dir: Path, chat_server: ChatServer, sandbox_image: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("GLOBAL_API_KEY", "sk-test-secret-123")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-secret-123")
     chat_server.script("deepseek-v4-flash", right_answer)
     chat_server.script("qwen3-coder-30b", wrong_answer)
     chat_server.script("local-model", codeless_answer)
@@ -115,7 +115,7 @@ def test_auth_failure_names_the_variable(
     chat_server.script("deepseek-v4-flash", lambda body: Reply(status=401, raw_body='{"error":"bad key"}'))
     result = run(pytester, chat_server, "deepseek-v4-flash", "-k", "flatten")
     result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["*refused the API key (HTTP 401): set a valid key in GLOBAL_API_KEY*"])
+    result.stdout.fnmatch_lines(["*refused the API key (HTTP 401): set a valid key in OPENAI_API_KEY*"])
     assert len(chat_server.requests) == 1  # 401 is not retried
 
 
@@ -137,4 +137,4 @@ def test_missing_key_for_the_default_endpoint_skips_without_network(
     monkeypatch.setenv("DOCKER_HOST", f"unix://{pytester.path}/no-such-docker.sock")
     result = pytester.runpytest("eval_cases", "--llm-models=deepseek-v4-flash", "-k", "flatten", "-rs")
     result.assert_outcomes(errors=0, skipped=1)
-    result.stdout.fnmatch_lines(["*no API key for global-apis.com: set GLOBAL_API_KEY (or OPENAI_API_KEY)*"])
+    result.stdout.fnmatch_lines(["*no API key for global-apis.com: set GLOBAL_API_KEY (or GLOBAL_APIS_KEY)*"])

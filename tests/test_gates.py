@@ -3,9 +3,6 @@ baseline comparison shows deltas and flips."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 from support.chat_server import ChatServer, Reply, failing_answer
 from support.llm_runs import answers, copy_cases, report, run
@@ -91,58 +88,92 @@ def test_gates_never_excuse_errors(
     assert result.ret == pytest.ExitCode.TESTS_FAILED
 
 
-def _baseline(pytester: pytest.Pytester, outcomes: dict[str, str], model: str,
-              hashes: dict[str, str] | None = None) -> Path:
-    path = pytester.path / "baseline.json"
-    results = [{"case": c, "model": model, "sample": 1, "outcome": o} for c, o in outcomes.items()]
-    graded = [o for o in outcomes.values() if o in ("passed", "failed")]
-    rate = graded.count("passed") / len(graded) if graded else None
-    path.write_text(json.dumps({
-        "models": {model: {"pass_rate": rate}}, "results": results,
-        "manifest": {"cases": hashes or {}},
-    }))
-    return path
+def test_a_case_added_since_the_baseline_is_listed_not_counted(
+    pytester: pytest.Pytester, two_cases: ChatServer
+) -> None:
+    base = pytester.path / "base.json"
+    run(pytester, two_cases, "good", f"--llm-report={base}").assert_outcomes(passed=2)
+    copy_cases(pytester, "dijkstra")
+    two_cases.script("good", answers(dijkstra="no_path.ts"))
+    out = pytester.path / "report.json"
+    result = run(pytester, two_cases, "good", f"--llm-baseline={base}", f"--llm-report={out}")
+    result.assert_outcomes(passed=2, failed=1)
+    assert result.ret == pytest.ExitCode.OK
+    result.stdout.fnmatch_lines([
+        f"llmcode baseline {base}: 2 case(s) compared; 1 added, not compared",
+        "llmcode baseline good: pass rate 1.000 -> 1.000 (+0.000) on 2 item(s) in 2 case(s)",
+        "llmcode baseline: added since the baseline (not compared): dijkstra",
+        "llmcode gate passed: max-regression good: measured 0.000 (pass rate 1.000 -> 1.000 "
+        "on 2 item(s) of 2 case(s) compared; 1 added, not compared), required <= 0.050",
+    ])
+    data = report(out)["baseline"]
+    assert data["added_cases"] == ["dijkstra"] and data["regressions"] == []
+    assert data["compared_cases"] == ["flatten", "race_fix"]
+
+
+def test_a_k_subset_against_a_fuller_baseline_shows_no_false_gain(
+    pytester: pytest.Pytester, two_cases: ChatServer
+) -> None:
+    base = pytester.path / "base.json"
+    run(pytester, two_cases, "mixed", f"--llm-report={base}").assert_outcomes(passed=1, failed=1)
+    result = run(pytester, two_cases, "mixed", f"--llm-baseline={base}", "-k", "flatten")
+    assert result.ret == pytest.ExitCode.OK
+    result.stdout.fnmatch_lines([
+        "llmcode baseline mixed: pass rate 1.000 -> 1.000 (+0.000) on 1 item(s) in 1 case(s)",
+        "llmcode baseline: in the baseline, not run now (not compared): race_fix",
+    ])
 
 
 def test_baseline_regression_gate_deltas_and_flips(
     pytester: pytest.Pytester, two_cases: ChatServer
 ) -> None:
-    baseline = _baseline(pytester, {"flatten": "passed", "race_fix": "passed"}, "mixed",
-                         {"flatten": "0" * 64})
+    base = pytester.path / "base.json"
+    two_cases.script("m", answers())
+    run(pytester, two_cases, "m", f"--llm-report={base}").assert_outcomes(passed=2)
+    two_cases.script("m", answers(**MIXED))
     out = pytester.path / "report.json"
-    result = run(pytester, two_cases, "mixed", f"--llm-baseline={baseline}",
-                 f"--llm-report={out}")
+    result = run(pytester, two_cases, "m", f"--llm-baseline={base}", f"--llm-report={out}",
+                 "--llm-record-mode=all")
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     result.stdout.fnmatch_lines([
-        "llmcode baseline mixed: pass rate 1.000 -> 0.500 (-0.500)",
-        "llmcode flip race_fix[[]mixed[]] sample 1: passed in the baseline, failed now",
-        "llmcode baseline: these cases changed since the baseline run: flatten",
-        "llmcode gate failed: max-regression mixed: measured 0.500 "
-        "(pass rate 1.000 -> 0.500), required <= 0.050",
+        "llmcode baseline m: pass rate 1.000 -> 0.500 (-0.500) on 2 item(s) in 2 case(s)",
+        "llmcode flip race_fix[[]m[]] sample 1: passed in the baseline, failed now",
+        "llmcode gate failed: max-regression m: measured 0.500 (pass rate 1.000 -> 0.500 on "
+        "2 item(s) of 2 case(s) compared), required <= 0.050",
     ])
     data = report(out)["baseline"]
-    assert data["models"]["mixed"] == {"before": 1.0, "after": 0.5, "delta": -0.5}
+    assert data["models"]["m"] == {"before": 1.0, "after": 0.5, "delta": -0.5,
+                                   "compared_cases": 2, "compared_items": 2}
     assert data["regressions"] == [
-        {"case": "race_fix", "model": "mixed", "sample": 1, "before": "passed", "after": "failed"}
+        {"case": "race_fix", "model": "m", "sample": 1, "before": "passed", "after": "failed"}
     ]
 
     # A looser threshold holds: the run passes, the flip is still shown.
-    result = run(pytester, two_cases, "mixed", f"--llm-baseline={baseline}",
-                 "--llm-max-regression=0.5")
+    result = run(pytester, two_cases, "m", f"--llm-baseline={base}", "--llm-max-regression=0.5")
     assert result.ret == pytest.ExitCode.OK
     result.stdout.fnmatch_lines([
-        "llmcode flip race_fix[[]mixed[]] sample 1: *",
-        "llmcode gate passed: max-regression mixed: measured 0.500 *, required <= 0.500",
+        "llmcode flip race_fix[[]m[]] sample 1: *",
+        "llmcode gate passed: max-regression m: measured 0.500 *, required <= 0.500",
     ])
 
-    # Fixed since the baseline: reported as a fix, no regression.
-    baseline = _baseline(pytester, {"flatten": "failed", "race_fix": "failed"}, "mixed")
-    result = run(pytester, two_cases, "mixed", f"--llm-baseline={baseline}", "-k", "flatten")
-    assert result.ret == pytest.ExitCode.OK
+    # Once the case changes, the flip is no longer a comparison of like with like.
+    manifest = pytester.path / "eval_cases" / "race_fix" / "case.yaml"
+    manifest.write_text(manifest.read_text() + "# edited\n")
+    result = run(pytester, two_cases, "m", f"--llm-baseline={base}")
     result.stdout.fnmatch_lines([
-        "llmcode baseline mixed: pass rate 0.000 -> 1.000 (+1.000)",
-        "llmcode fix flatten[[]mixed[]] sample 1: failed in the baseline, passed now",
+        "llmcode baseline: changed since the baseline (not compared): race_fix",
+        "llmcode gate passed: max-regression m: measured 0.000 (pass rate 1.000 -> 1.000 on "
+        "1 item(s) of 1 case(s) compared; 1 changed, not compared), required <= 0.050",
     ])
+    result.stdout.no_fnmatch_line("llmcode flip*")
+
+    # Nor is a pass of the changed case a fix of the one that failed in the baseline.
+    two_cases.script("m", answers())
+    fixed = run(pytester, two_cases, "m", f"--llm-baseline={out}", "--llm-record-mode=all")
+    fixed.assert_outcomes(passed=2)
+    fixed.stdout.fnmatch_lines(["llmcode baseline: changed since the baseline (not compared): "
+                                "race_fix"])
+    fixed.stdout.no_fnmatch_line("llmcode fix*")
 
 
 @pytest.mark.parametrize(

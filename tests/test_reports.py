@@ -79,3 +79,27 @@ def test_xdist_gives_the_same_figures_as_a_serial_run(
     assert report(parallel)["models"]["good"]["score"] == 10.0
     assert report(parallel)["models"]["mixed"]["k"] == 2
     second.stdout.fnmatch_lines(["created: 2/2 workers", "*llmcode gate failed: min-pass-rate mixed: measured 0.500, *"])
+
+
+def test_the_summary_ranks_by_pass_rate_with_what_a_pass_costs() -> None:
+    """The issue's case: a cheap model that passes nothing has the best value (score per
+    dollar); it must not come first, and what one of its passes costs must show."""
+    from pytest_llmcode.reporting.rows import Row
+    from pytest_llmcode.reporting.summary import build
+    from pytest_llmcode.reporting.tables import model_table
+
+    def rows(model: str, passed: int, failed: int, score: float, cost: float) -> list[Row]:
+        outcomes = ["passed"] * passed + ["failed"] * failed
+        return [Row(f"case{i}", model, 1, outcome, completion_tokens=100, cost_usd=cost,  # type: ignore[arg-type]
+                    attempts=1, score=score, latency_s=1.0)
+                for i, outcome in enumerate(outcomes)]
+
+    summary = build(rows("cheap", 0, 3, 2.4, 0.0001) + rows("good", 2, 1, 8.0, 0.001),
+                    model_order=("cheap", "good"), prices={"cheap": 0.1, "good": 1.0}, k=1)
+    assert list(summary.models) == ["good", "cheap"]
+    header, first, second = model_table(summary.models)
+    at = {name: header.index(name) for name in ("value", "$/pass", "passes/$")}
+    assert first[0] == "good" and first[at["value"]] == "8.0"
+    assert first[at["$/pass"]] == "0.001500" and first[at["passes/$"]] == "667"
+    assert second[0] == "cheap" and second[at["value"]] == "24.0"
+    assert second[at["$/pass"]] == "-" and second[at["passes/$"]] == "0"

@@ -120,7 +120,7 @@ def test_record_then_replay_with_the_server_stopped(
     pytester: pytest.Pytester, eval_dir: Path, chat_server: ChatServer, sandbox_image: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("GLOBAL_API_KEY", "sk-test-secret-456")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-secret-456")
     chat_server.script("deepseek-v4-flash", right_answer)
     chat_server.script("qwen3-coder-30b", wrong_answer)
     models, selection = "deepseek-v4-flash,qwen3-coder-30b", "flatten or race_fix"

@@ -61,7 +61,7 @@ def test_better_answers_score_higher_and_weights_are_exact(
     assert models["good"]["cost_per_pass_usd"] == pytest.approx(models["good"]["cost_usd"])
     assert models["good"]["completion_tokens_per_item"] == good["completion_tokens"]
     result.stdout.fnmatch_lines([
-        "model*pass rate*95% CI*score*$/M out*value*out tok/item*cost USD*$/pass*p50 s*p95 s*p99 s",
+        "model*pass rate*95% CI*score*$/M out*value*$/pass*passes/$*out tok/item*cost USD*p50 s*p95 s*p99 s",
         "good*1*0*0*100.0%*21%-100%*10.0*0.25*40.0*",
         "case*good*edgeless*wrong",
         f"flatten*pass 10.0*FAIL {edgeless['score']:.1f}*FAIL {wrong['score']:.1f}",

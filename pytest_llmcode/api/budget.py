@@ -59,11 +59,14 @@ class Budget:
         price_of: Callable[[str], Model],
         max_tokens: int | None,
         guess_tokens: int = GUESS_TOKENS,
+        max_tokens_of: Callable[[str], int | None] | None = None,
     ) -> None:
+        """max_tokens_of: a model's own max_tokens (its catalog params), where it differs
+        from the run's."""
         self.max_cost_usd = max_cost_usd
         self.ledger = ledger
         self._price_of = price_of
-        self._max_tokens = max_tokens
+        self._max_tokens_of = max_tokens_of or (lambda model: max_tokens)
         self._guess_tokens = guess_tokens
 
     def worst_case(self, model_id: str, messages: list[dict[str, str]], largest_seen: int
@@ -73,8 +76,9 @@ class Budget:
         model = self._price_of(model_id)
         if model.output_per_m is None:
             return None, f"no price is known for {model_id}"
-        if self._max_tokens is not None:
-            tokens, why = self._max_tokens, "max_tokens"
+        max_tokens = self._max_tokens_of(model_id)
+        if max_tokens is not None:
+            tokens, why = max_tokens, "max_tokens"
         else:
             tokens = max(largest_seen, self._guess_tokens)
             why = "completion tokens (estimate: largest completion so far, at least " \

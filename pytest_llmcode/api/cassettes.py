@@ -10,6 +10,8 @@ Modes, in the spirit of pytest-recording:
 - all: call the API for every item and re-record.
 
 A cassette holds the request and the answer, never a header: no key or token reaches it.
+Its text was redacted where it entered the run (the chat client) and is redacted again on
+writing; every cassette written is read back and compared before the answer is used.
 """
 
 from __future__ import annotations
@@ -19,25 +21,19 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from ..cases import EvalCase
 from ..files import write_atomic
 from .completion import Completion
+from .endpoints import endpoint_key
+from .redact import Redactor
 from .tally import Spend
+
+__all__ = ["Cassettes", "Lookup", "Recording", "endpoint_key", "load", "dump", "now"]
 
 MODES = ("none", "once", "new", "all")
 FORMAT = 1
 UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
-
-
-def endpoint_key(base_url: str) -> str:
-    """host[:port]/path/chat/completions: no scheme, no credentials, no query."""
-    parts = urlsplit(base_url)
-    host = parts.hostname or ""
-    if parts.port:
-        host += f":{parts.port}"
-    return host + parts.path.rstrip("/") + "/chat/completions"
 
 
 @dataclass(frozen=True)
@@ -50,11 +46,16 @@ class Recording:
     spend: Spend  # what the answer cost when it was recorded (fallback attempts included)
     recorded_at: str
     fallback_errors: tuple[str, ...] = ()
+    endpoint: str = ""  # the endpoint that answered (a fallback's may differ from the request's)
+    finish_reason: str | None = None
+    reasoning_tokens: int = 0
 
     def completion(self) -> Completion:
         return Completion(
             self.text, self.served_model, self.spend.prompt_tokens,
             self.spend.completion_tokens, self.latency_s, attempts=0,
+            finish_reason=self.finish_reason, reasoning_tokens=self.reasoning_tokens,
+            endpoint=self.endpoint or str(self.request.get("endpoint") or ""),
         )
 
 
@@ -67,12 +68,13 @@ class Lookup:
 
 
 class Cassettes:
-    def __init__(self, mode: str, directory: Path | None, secrets: tuple[str, ...] = ()) -> None:
+    def __init__(self, mode: str, directory: Path | None, redact: Redactor | None = None
+                 ) -> None:
         if mode not in MODES:
             raise ValueError(f"record mode {mode!r} is not one of {', '.join(MODES)}")
         self.mode = mode
         self.directory = directory
-        self._secrets = tuple(s for s in secrets if s)
+        self._redact = redact or Redactor()
 
     def where(self) -> str:
         return str(self.directory) if self.directory else ".cassettes/ next to each case"
@@ -98,7 +100,8 @@ class Cassettes:
         except (OSError, ValueError) as exc:
             if self.mode == "new":
                 return Lookup()
-            return Lookup(miss=f"cassette {path} is unreadable: {exc}")
+            return Lookup(miss=(f"cassette {path} is unreadable: {exc}; re-record it with "
+                                "--llm-record-mode=new (or delete it)"))
         difference = first_difference(recording.request, request)
         if difference is None and recording.answered_by != request["model"] \
                 and recording.answered_by not in fallbacks:
@@ -116,11 +119,20 @@ class Cassettes:
         ))
 
     def save(self, path: Path, recording: Recording, title: str) -> None:
-        text = f"# pytest-llmcode cassette: {title}\n" \
-               "# Review it like code; re-record with --llm-record-mode=new.\n" + dump(recording)
-        for secret in self._secrets:
-            text = text.replace(secret, "[redacted]")
+        """Write the cassette and read it back: raises ValueError when what was written
+        would not replay as written (the file is then removed)."""
+        header = (f"# pytest-llmcode cassette: {title}\n"
+                  "# Review it like code; re-record with --llm-record-mode=new.\n")
+        text = self._redact(header + dump(recording))
         write_atomic(path, text)
+        try:
+            same = header + dump(load(path)) == text
+            problem = "" if same else "its content changed on the way"
+        except ValueError as exc:
+            problem = str(exc)
+        if problem:
+            path.unlink(missing_ok=True)
+            raise ValueError(f"cassette {path} did not read back as written: {problem}")
 
 
 def now() -> str:
@@ -148,6 +160,9 @@ def dump(recording: Recording) -> str:
             "answered_by": recording.answered_by,
             "served_model": recording.served_model,
             "latency_s": round(recording.latency_s, 4),
+            "endpoint": recording.endpoint,
+            "finish_reason": recording.finish_reason,
+            "reasoning_tokens": recording.reasoning_tokens,
             "text": recording.text,
         },
         "usage": asdict(recording.spend),
@@ -175,7 +190,11 @@ def load(path: Path) -> Recording:
             latency_s=float(answer["latency_s"]),
             spend=Spend(**usage),
             recorded_at=str(data["recorded_at"]),
-            fallback_errors=tuple(data.get("fallback_errors") or ()),
+            fallback_errors=tuple(str(e) for e in data.get("fallback_errors") or ()),
+            endpoint=str(answer.get("endpoint") or ""),
+            finish_reason=(str(answer["finish_reason"]) if answer.get("finish_reason")
+                           else None),
+            reasoning_tokens=int(answer.get("reasoning_tokens") or 0),
         )
     except (KeyError, TypeError) as exc:
         raise ValueError(f"not a pytest-llmcode cassette (missing or bad {exc})") from None

@@ -19,11 +19,15 @@ import httpx
 
 from .budget import Budget
 from .completion import Completion
+from .endpoints import endpoint_key
 from .errors import ApiError, Interrupted
 from .ratelimit import RateLimiter
+from .redact import Redactor
 
 RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
 MAX_RETRY_AFTER_S = 60.0
+# A chat completion is JSON around the reply; extraction caps the reply itself (extract.py).
+MAX_RESPONSE_BYTES = 16 << 20
 
 
 class AttemptObserver(Protocol):
@@ -57,10 +61,12 @@ class _Ignore:
 class ClientSettings:
     base_url: str
     api_key: str | None = field(repr=False)
-    key_env: str
+    key_env: str | None
     timeout_s: float
     retries: int
     backoff_s: float = 1.0
+    # Every key the run knows, taken out of all text the endpoint sends back.
+    redact: Redactor = field(default_factory=Redactor)
 
 
 class ChatClient:
@@ -133,8 +139,9 @@ class ChatClient:
                             self._budget.settle(ticket, model, prompt_tokens, completion_tokens)
                         watch.answered(model, prompt_tokens, completion_tokens)
                         if response.status_code == 200:
-                            return _parse(model, response, latency, attempts, waited)
-                        failure = _status_error(model, response, self.settings.key_env)
+                            return _parse(model, response, latency, attempts, waited,
+                                          self.settings)
+                        failure = _status_error(model, response, self.settings)
                         if response.status_code in RETRY_STATUSES:
                             retry_after = _retry_after(response.headers.get("retry-after"))
                         else:
@@ -167,6 +174,10 @@ class ChatClient:
                 content += chunk
                 if time.monotonic() > deadline:
                     raise httpx.ReadTimeout("deadline passed", request=response.request)
+                if len(content) > MAX_RESPONSE_BYTES:
+                    raise httpx.RemoteProtocolError(
+                        f"the response exceeds {MAX_RESPONSE_BYTES >> 20} MiB; it was not read",
+                        request=response.request)
             return httpx.Response(response.status_code, headers=response.headers,
                                   content=bytes(content), request=response.request)
 
@@ -210,27 +221,37 @@ class ChatClient:
 
 
 def _parse(
-    model: str, response: httpx.Response, latency: float, attempts: int, waited: float
+    model: str, response: httpx.Response, latency: float, attempts: int, waited: float,
+    settings: ClientSettings,
 ) -> Completion:
+    """The completion, its text redacted. A separate reasoning field (`reasoning_content`,
+    `reasoning`) is never kept: only the answer is graded."""
     try:
         data = response.json()
-        text = data["choices"][0]["message"]["content"] or ""
+        choice = data["choices"][0]
+        text = choice["message"]["content"] or ""
     except (ValueError, KeyError, IndexError, TypeError):
         raise ApiError(
             f"{model}: the endpoint answered 200 but not with a chat completion: "
-            f"{response.text[:200]!r}",
+            f"{settings.redact(response.text)[:200]!r}",
             status=200,
             attempts=attempts,
         ) from None
-    usage = data.get("usage") or {}
+    usage = data.get("usage") if isinstance(data.get("usage"), dict) else {}
+    details = usage.get("completion_tokens_details")
+    finish = choice.get("finish_reason") if isinstance(choice, dict) else None
     return Completion(
-        text=str(text),
-        served_model=str(data.get("model") or model),
-        prompt_tokens=int(usage.get("prompt_tokens") or 0),
-        completion_tokens=int(usage.get("completion_tokens") or 0),
+        text=settings.redact(str(text)),
+        served_model=settings.redact(str(data.get("model") or model)),
+        prompt_tokens=_count(usage.get("prompt_tokens")),
+        completion_tokens=_count(usage.get("completion_tokens")),
         latency_s=latency,
         attempts=attempts,
         waited_s=waited,
+        finish_reason=str(finish) if isinstance(finish, str) else None,
+        reasoning_tokens=_count(details.get("reasoning_tokens"))
+        if isinstance(details, dict) else 0,
+        endpoint=endpoint_key(settings.base_url),
     )
 
 
@@ -255,14 +276,13 @@ def _count(value: object) -> int:
         return 0
 
 
-def _status_error(model: str, response: httpx.Response, key_env: str) -> ApiError:
+def _status_error(model: str, response: httpx.Response, settings: ClientSettings) -> ApiError:
     status = response.status_code
-    detail = response.text[:300].strip()
+    detail = settings.redact(response.text)[:300].strip()
     if status in (401, 403):
-        message = (
-            f"{model}: the endpoint refused the API key (HTTP {status}): "
-            f"set a valid key in {key_env}"
-        )
+        where = (f"set a valid key in {settings.key_env}" if settings.key_env
+                 else "this endpoint gets no key; name its variable with --llm-api-key-env")
+        message = f"{model}: the endpoint refused the API key (HTTP {status}): {where}"
     elif status == 404:
         message = (f"{model}: HTTP 404 from the endpoint (unknown model id or wrong base "
                    f"URL): {detail}")

@@ -38,7 +38,10 @@ class ModelSummary:
     documentation: float | None = None
     output_price_per_m: float | None = None
     value: float | None = None  # score / output price per million tokens
+    # What the answers cost (a replayed one at its recorded cost) per passing answer, and
+    # passing answers per dollar of it: what a pass costs, whatever the score.
     cost_per_pass_usd: float | None = None
+    passes_per_usd: float | None = None
     prompt_tokens_per_item: float | None = None
     completion_tokens_per_item: float | None = None
     repeated_cases: int = 0  # cases with two or more graded samples
@@ -111,8 +114,7 @@ def _extended(
     repeated = {case: v for case, v in per_case.items() if len(v) > 1}
     answered = [r for r in items if r.attempts > 0]
     latencies = [r.latency_s for r in answered if r.latency_s is not None]
-    costs = [r.cost_usd for r in answered]
-    cost = None if not costs or any(c is None for c in costs) else sum(c or 0.0 for c in costs)
+    cost = answers_cost(items)
     score = mean([r.score for r in items])
     return {
         "latency_p99_s": percentile(latencies, 0.99),
@@ -129,11 +131,29 @@ def _extended(
         "output_price_per_m": price,
         "value": score / price if score is not None and price else None,
         "cost_per_pass_usd": cost / passed if cost is not None and passed else None,
+        "passes_per_usd": passed / cost if cost and passed else (0.0 if cost else None),
         "prompt_tokens_per_item": mean([float(r.prompt_tokens) for r in answered]),
         "completion_tokens_per_item": mean([float(r.completion_tokens) for r in answered]),
         "repeated_cases": len(repeated),
         "inconsistent_cases": tuple(disagreeing(repeated)),
     }
+
+
+def answers_cost(items: list[Row]) -> float | None:
+    """What the items' answers cost: this run's spend for answers asked now, the recorded
+    cost for replayed ones; None when any is unknown or no answer was paid for."""
+    costs = [r.recorded_cost_usd if r.replayed else r.cost_usd
+             for r in items if r.replayed or r.attempts > 0]
+    if not costs or any(c is None for c in costs):
+        return None
+    return sum(c for c in costs if c is not None)
+
+
+def ranked(summaries: Mapping[str, ModelSummary]) -> dict[str, ModelSummary]:
+    """By pass rate, best first; models with nothing graded last; ties keep their order."""
+    order = sorted(enumerate(summaries.values()),
+                   key=lambda p: (p[1].pass_rate is None, -(p[1].pass_rate or 0.0), p[0]))
+    return {s.model: s for _, s in order}
 
 
 def mean(values: Iterable[float | None]) -> float | None:

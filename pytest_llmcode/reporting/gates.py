@@ -99,21 +99,24 @@ class ThresholdGate:
 
 @dataclass(frozen=True)
 class RegressionGate:
-    """A model's pass rate may drop below the baseline's by at most `max_drop`."""
+    """A model's pass rate on the cases compared with the baseline (same content hash,
+    graded in both runs) may drop by at most `max_drop`."""
 
     max_drop: float
     name: str = "max-regression"
 
     def check(self, context: GateContext) -> list[GateResult]:
-        if context.comparison is None:
+        comparison = context.comparison
+        if comparison is None:
             return []
         results = []
-        for delta in context.comparison.deltas:
+        for delta in comparison.deltas:
             if delta.before is None:
                 continue
             drop = None if delta.after is None else delta.before - delta.after
-            detail = f"pass rate {delta.before:.3f} -> " + (
-                "nothing" if delta.after is None else f"{delta.after:.3f}")
+            detail = (f"pass rate {delta.before:.3f} -> "
+                      + ("nothing graded" if delta.after is None else f"{delta.after:.3f}")
+                      + f" on {delta.compared_items} item(s) of {comparison.scope()}")
             passed = drop is not None and drop <= self.max_drop + 1e-12
             results.append(GateResult(self.name, delta.model, drop, self.max_drop, passed,
                                       at_most=True, detail=detail))

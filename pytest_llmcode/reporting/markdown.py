@@ -12,7 +12,7 @@ from .tables import matrix, model_table
 
 def render(summary: RunSummary, title: str = "pytest-llmcode results") -> str:
     parts = [f"## {title}", "", *_table(model_table(summary.models))]
-    parts += ["", "### Cases", "", *_table(matrix(list(summary.rows)))]
+    parts += ["", "### Cases", "", *_table(matrix(list(summary.rows), list(summary.models)))]
     gates = [(g.passed, g.line()) for g in summary.gates]
     if summary.budget_failure:
         gates.append((False, f"llmcode gate failed: {summary.budget_failure}"))

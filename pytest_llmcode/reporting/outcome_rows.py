@@ -25,6 +25,9 @@ def row_of(outcome: Outcome, case_hash: str | None = None) -> Row:
         latency_s=(round(completion.latency_s, 4)
                    if completion is not None and recorded is None else None),
         served_model=completion.served_model if completion else None,
+        endpoint=(completion.endpoint or None) if completion else None,
+        finish_reason=completion.finish_reason if completion else None,
+        reasoning_tokens=completion.reasoning_tokens if completion else 0,
         attempts=spend.attempts,
         grading_s=round(outcome.grade.duration_s, 4) if outcome.grade else None,
         isolation=(outcome.grade.isolation or None) if outcome.grade else None,

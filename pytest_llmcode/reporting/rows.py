@@ -29,6 +29,9 @@ class Row:
     cost_usd: float | None = None
     latency_s: float | None = None
     served_model: str | None = None
+    endpoint: str | None = None  # host/path of the endpoint that served the answer
+    finish_reason: str | None = None  # as the endpoint gave it; "length": cut off
+    reasoning_tokens: int = 0  # of the answer's completion tokens, where reported
     attempts: int = 0
     grading_s: float | None = None
     isolation: str | None = None  # container | process: how strongly the verdict is isolated

@@ -9,7 +9,15 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from ..status import NOT_RUN
-from .aggregate import JudgeTotals, ModelSummary, judge_totals, percentile, recorded_cost, summarize
+from .aggregate import (
+    JudgeTotals,
+    ModelSummary,
+    judge_totals,
+    percentile,
+    ranked,
+    recorded_cost,
+    summarize,
+)
 from .baseline import Baseline, Comparison, compare
 from .gates import GateContext, GateResult, GateSettings, evaluate
 from .rows import Row
@@ -50,7 +58,7 @@ def build(
     budget_failure: str | None = None,
 ) -> RunSummary:
     ordered = sorted(rows, key=lambda r: (_rank(model_order, r.model), r.case, r.sample))
-    models = summarize(ordered, prices, k)
+    models = ranked(summarize(ordered, prices, k))
     comparison = compare(baseline, ordered, models, case_hashes(ordered)) if baseline else None
     gates = gate_settings.gates() if gate_settings else []
     results = evaluate(gates, GateContext(models, comparison))
@@ -89,20 +97,24 @@ def _notes(models: Mapping[str, ModelSummary], judge: JudgeTotals | None,
                    f"{judge.prompt_tokens} prompt + {judge.completion_tokens} completion "
                    f"tokens, cost USD {cost} (not included in the models' cost)")
     if comparison is not None:
+        out.append(f"baseline {comparison.baseline}: {comparison.scope()}")
         for d in comparison.deltas:
             before = "-" if d.before is None else f"{d.before:.3f}"
             after = "-" if d.after is None else f"{d.after:.3f}"
             delta = "" if d.delta is None else f" ({d.delta:+.3f})"
-            out.append(f"baseline {d.model}: pass rate {before} -> {after}{delta}")
+            out.append(f"baseline {d.model}: pass rate {before} -> {after}{delta} on "
+                       f"{d.compared_items} item(s) in {d.compared_cases} case(s)")
         for flip in comparison.regressions:
             out.append(f"flip {flip.case}[{flip.model}] sample {flip.sample}: passed in the "
                        "baseline, failed now")
         for flip in comparison.fixes:
             out.append(f"fix {flip.case}[{flip.model}] sample {flip.sample}: failed in the "
                        "baseline, passed now")
-        if comparison.changed_cases:
-            out.append("baseline: these cases changed since the baseline run: "
-                       + ", ".join(comparison.changed_cases))
+        for listed, what in ((comparison.added_cases, "added since the baseline"),
+                             (comparison.removed_cases, "in the baseline, not run now"),
+                             (comparison.changed_cases, "changed since the baseline")):
+            if listed:
+                out.append(f"baseline: {what} (not compared): {', '.join(listed)}")
     return out
 
 

@@ -5,17 +5,18 @@ from __future__ import annotations
 from typing import Mapping
 
 from ..status import ERROR, FAILED, NOT_RUN, PASSED, SKIPPED
-from .aggregate import ModelSummary, mean
+from .aggregate import ModelSummary, mean, ranked
 from .rows import Row
 
 
 def model_table(summaries: Mapping[str, ModelSummary]) -> list[tuple[str, ...]]:
-    """The per-model table, header first: the published comparison's columns (score, price,
-    value) next to the measured ones. Shared by the terminal and the Markdown report."""
+    """The per-model table, header first, best pass rate first: the published comparison's
+    columns (score, price, value) next to what a pass costs (cost per pass, passes per
+    dollar) and the other measured ones. Shared by the terminal and the Markdown report."""
     k = max((s.k for s in summaries.values()), default=1)
     header = ("model", "passed", "failed", "errors", "pass rate", "95% CI",
               *(("pass@1", f"pass@{k}") if k > 1 else ()),
-              "score", "$/M out", "value", "out tok/item", "cost USD", "$/pass",
+              "score", "$/M out", "value", "$/pass", "passes/$", "out tok/item", "cost USD",
               "p50 s", "p95 s", "p99 s")
     body = [
         (
@@ -29,22 +30,24 @@ def model_table(summaries: Mapping[str, ModelSummary]) -> list[tuple[str, ...]]:
             num(s.score, 1),
             num(s.output_price_per_m),
             num(s.value, 1),
+            num(s.cost_per_pass_usd, 6),
+            num(s.passes_per_usd, 0),
             num(s.completion_tokens_per_item, 0),
             "unknown" if s.cost_usd is None else f"{s.cost_usd:.6f}",
-            num(s.cost_per_pass_usd, 6),
             num(s.latency_p50_s),
             num(s.latency_p95_s),
             num(s.latency_p99_s),
         )
-        for s in summaries.values()
+        for s in ranked(summaries).values()
     ]
     return [header, *body]
 
 
-def matrix(rows: list[Row]) -> list[tuple[str, ...]]:
-    """Case x model outcomes, header first. A cell is the outcome (or passed/graded over
-    samples) and the mean score."""
-    models = list(dict.fromkeys(r.model for r in rows))
+def matrix(rows: list[Row], order: list[str] | None = None) -> list[tuple[str, ...]]:
+    """Case x model outcomes, header first, models in `order` (default: as in the rows). A
+    cell is the outcome (or passed/graded over samples) and the mean score."""
+    present = list(dict.fromkeys(r.model for r in rows))
+    models = [m for m in order or present if m in present]
     cases = sorted({r.case for r in rows})
     cells: dict[tuple[str, str], list[Row]] = {}
     for row in rows:

@@ -21,7 +21,7 @@ def section(summary: RunSummary, finished_items: int,
         lines.append(f"llmcode: interrupted after {finished_items} finished item(s); "
                      "unfinished work was cancelled and its containers removed")
     lines += aligned(model_table(summary.models))
-    lines += ["", *aligned(matrix(list(summary.rows)))]
+    lines += ["", *aligned(matrix(list(summary.rows), list(summary.models)))]
     lines += [f"llmcode {line}" for line in summary.notes]
     lines += [g.line() for g in summary.gates]
     if summary.gates_set and not summary.gates_failed:

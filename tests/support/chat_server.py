@@ -29,6 +29,9 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     raw_body: str | None = None
     trickle_s: float = 0.0  # before the body, send a space every 0.05 s for this long
+    finish_reason: str = "stop"
+    reasoning_content: str | None = None  # a separate reasoning field, as DeepSeek-R1 sends
+    reasoning_tokens: int | None = None  # usage.completion_tokens_details.reasoning_tokens
 
 
 Responder = Callable[[dict[str, Any]], Reply]
@@ -115,14 +118,22 @@ class ChatServer:
                 tokens = reply.completion_tokens
                 if tokens is None:
                     tokens = len(reply.content.split())
+                message = {"role": "assistant", "content": reply.content}
+                if reply.reasoning_content is not None:
+                    message["reasoning_content"] = reply.reasoning_content
+                usage: dict[str, Any] = {"prompt_tokens": reply.prompt_tokens,
+                                         "completion_tokens": tokens,
+                                         "total_tokens": reply.prompt_tokens + tokens}
+                if reply.reasoning_tokens is not None:
+                    usage["completion_tokens_details"] = {
+                        "reasoning_tokens": reply.reasoning_tokens}
                 payload = json.dumps({
                     "id": "chatcmpl-test",
                     "object": "chat.completion",
                     "model": f"{model}-served",
-                    "choices": [{"index": 0, "finish_reason": "stop",
-                                 "message": {"role": "assistant", "content": reply.content}}],
-                    "usage": {"prompt_tokens": reply.prompt_tokens, "completion_tokens": tokens,
-                              "total_tokens": reply.prompt_tokens + tokens},
+                    "choices": [{"index": 0, "finish_reason": reply.finish_reason,
+                                 "message": message}],
+                    "usage": usage,
                 })
             data = payload.encode()
             padding = int(reply.trickle_s / 0.05)

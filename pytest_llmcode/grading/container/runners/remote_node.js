@@ -31,6 +31,8 @@ function call(name, args) {
       const isBuiltinError = typeof Builtin === 'function' && Builtin.prototype instanceof Error;
       const error = isBuiltinError ? new Builtin(reply.error.message) : new Error(reply.error.message);
       if (!isBuiltinError) error.name = reply.error.type;
+      // Where the answer raised it, never this stand-in's socket handler.
+      error.stack = `${error.name}: ${error.message}` + (reply.error.stack ? `\n${reply.error.stack}` : '');
       reject(error);
     });
     socket.on('error', (error) => reject(new Error(`cannot reach the answer's process: ${error.message}`)));

@@ -54,6 +54,9 @@ async function respond(line) {
     }
     const type = (error && error.name) || 'Error';
     const message = error && error.message !== undefined ? String(error.message) : String(error);
-    return { error: { type, message: message.slice(0, 2000) } };
+    // The answer's own frames only: the tests' side shows them instead of this shim's.
+    const stack = error && typeof error.stack === 'string'
+      ? error.stack.split('\n').filter((line) => line.includes(solutionPath)).join('\n') : '';
+    return { error: { type, message: message.slice(0, 65536), stack: stack.slice(0, 65536) } };
   }
 }

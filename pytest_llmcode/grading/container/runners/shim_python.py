@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 MAX_LINE = 16 << 20
+MAX_MESSAGE = 64 << 10
 loaded = threading.Event()
 state: dict[str, Any] = {}
 
@@ -38,13 +39,47 @@ def respond(line: bytes) -> dict[str, Any]:
         request = loads(line)
         function = getattr(state["module"], request["call"])
         result = function(*decode(request.get("args", [])), **decode(request.get("kwargs", {})))
+    except BaseException as exc:  # noqa: BLE001 - the answer's own, reported to the test
+        return {"error": describe_exception(exc)}
+    try:
         return {"ok": encode(result)}
     except NotPlainData as exc:
         return {"error": {"type": "NotPlainData", "message": f"the answer returned {exc}"}}
-    except AttributeError as exc:
-        return {"error": {"type": "AttributeError", "message": str(exc)}}
-    except BaseException as exc:  # noqa: BLE001 - the answer's own, reported to the test
-        return {"error": {"type": type(exc).__name__, "message": str(exc)[:2000]}}
+
+
+def describe_exception(exc: BaseException) -> dict[str, Any]:
+    """The answer's exception as the test side rebuilds it: its class name, the nearest
+    built-in class it derives from, its arguments (when plain data) and its message, and
+    the answer's own lines of the traceback (never this shim's)."""
+    kind = type(exc)
+    builtin = next(c.__name__ for c in kind.__mro__ if c.__module__ == "builtins")
+    error: dict[str, Any] = {"type": kind.__name__, "builtin": builtin,
+                             "message": _text(exc)[:MAX_MESSAGE]}
+    try:
+        error["args"] = encode(list(exc.args))
+        dumps(error["args"])
+    except (NotPlainData, ValueError, TypeError, RecursionError):
+        error.pop("args", None)
+    error["traceback"] = answer_traceback(exc)
+    return error
+
+
+def answer_traceback(exc: BaseException) -> str:
+    """The traceback's frames that are the answer's own."""
+    workdir = state.get("workdir", "\0")
+    try:
+        frames = [f for f in traceback.extract_tb(exc.__traceback__)
+                  if f.filename.startswith(workdir)]
+        return "".join(traceback.format_list(frames))[-MAX_MESSAGE:]
+    except Exception:  # noqa: BLE001 - a traceback is a courtesy
+        return ""
+
+
+def _text(exc: BaseException) -> str:
+    try:
+        return str(exc)
+    except Exception:  # noqa: BLE001 - the answer's __str__ may raise
+        return f"<{type(exc).__name__} whose message could not be read>"
 
 
 class Server(socketserver.ThreadingTCPServer):
@@ -56,12 +91,17 @@ def serve(workdir: str, module: str, port: int) -> None:
     server = Server(("127.0.0.1", port), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     sys.path.insert(0, workdir)
+    state["workdir"] = workdir.rstrip("/") + "/"
     try:
         state["module"] = importlib.import_module(module)
     except BaseException as exc:  # noqa: BLE001 - the answer's own, reported to the test
-        traceback.print_exc()
-        state["error"] = {"type": type(exc).__name__,
-                          "message": f"importing the answer failed: {exc}"}
+        shown = traceback.TracebackException.from_exception(exc)
+        shown.stack = traceback.StackSummary.from_list(
+            [f for f in shown.stack if f.filename.startswith(state["workdir"])])
+        sys.stderr.write("".join(shown.format()))
+        state["error"] = {**describe_exception(exc),
+                          "message": f"importing the answer failed: {_text(exc)}"}
+        state["error"].pop("args", None)
     loaded.set()
     threading.Event().wait()
 
