@@ -120,7 +120,7 @@ def test_each_mistake_is_reported_with_its_cause(
         "tests: 2 of 2 hidden tests did not pass; the first, test_misnamed.py::test_two (failed):",
         "  def test_two():",
         "  >       assert double(2) == 4",
-        "  E   AttributeError: module 'solution' has no attribute 'double'",
+        "  E *AttributeError: module 'solution' has no attribute 'double'",
     ])
     pytest.LineMatcher(section("syntax")).fnmatch_lines([
         "*fails its own hidden tests: 2 of 2 hidden tests did not pass*",
