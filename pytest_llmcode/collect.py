@@ -78,7 +78,7 @@ class LLMCodeItem(pytest.Item):
     def setup(self) -> None:
         outcome = self.config.stash[RUNNER_KEY].wait_for(self)
         self.outcome = outcome
-        row = row_of(outcome, case_hash=self.case.content_hash())
+        row = row_of(outcome, self.case)
         self.user_properties.extend(row.properties())
         if outcome.status in (ERROR, NOT_RUN):
             # Raised in setup, so pytest reports an error (infrastructure), not a failure.

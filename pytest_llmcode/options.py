@@ -87,6 +87,12 @@ OPTIONS = (
            "more than this", "0.05"),
     Option("report-md", "write the summary as Markdown to this path, e.g. for a CI job "
            "summary", shown_default="none"),
+    Option("report-html", "write the run as one self-contained HTML file to this path: "
+           "tables, value frontier, case x model matrix, every answer in full",
+           shown_default="none"),
+    Option("report-url", "where the HTML report will be published (a CI artifact's URL): "
+           "the Markdown report links it there instead of by its path",
+           shown_default="the --llm-report-html path"),
 )
 BY_NAME = {option.name: option for option in OPTIONS}
 

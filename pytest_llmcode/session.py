@@ -26,7 +26,7 @@ from .reporting.baseline import Baseline, BaselineError, load_baseline
 from .reporting.gates import exit_status
 from .reporting.json_report import write_json
 from .reporting.manifest import RunFacts, report_meta
-from .reporting.markdown import write_markdown
+from .reporting.markdown import html_link, write_markdown
 from .reporting.resultlog import ResultLog, ResumeError, finished, partial_path, read_rows
 from .reporting.results import Results
 from .reporting.rows import Key, Row
@@ -124,6 +124,7 @@ class LLMCodeSession:
         if not items or self.config.option.collectonly:
             return
         self.planned = [i.key for i in items]
+        self.results.cases = {i.case.name: i.case for i in items}
         if self.is_worker:
             worker = getattr(self.config, "workerinput", {}).get("workerid", "worker")
             self.results.worker_log = ResultLog(self.run_dir / f"outcomes-{worker}.jsonl")
@@ -240,8 +241,18 @@ class LLMCodeSession:
             write_json(s.report, summary, report_meta(facts, summary.case_hashes))
             if self.results.log is not None:
                 self.results.log.remove()
+        if s.report_html:
+            from .reporting.html_report import RunInfo, write_html
+
+            run = RunInfo(source="this run", endpoint=s.base_url,
+                          started=self.started.isoformat(timespec="seconds"),
+                          finished=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                          image=assembly.image_name(s), record_mode=s.record_mode,
+                          interrupted=self.interrupted)
+            write_html(s.report_html, summary, [run])
         if s.report_md:
-            write_markdown(s.report_md, summary)
+            write_markdown(s.report_md, summary,
+                           html_link(s.report_md, s.report_html, s.report_url))
 
     def _planned(self) -> list[Key]:
         """Every item this run meant to run (after deselection)."""
@@ -263,7 +274,8 @@ class LLMCodeSession:
         if self.is_worker or self.summary is None:
             return
         written = [(kind, path) for kind, path in (("JSON", self.settings.report),
-                                                   ("Markdown", self.settings.report_md))
+                                                   ("Markdown", self.settings.report_md),
+                                                   ("HTML", self.settings.report_html))
                    if path is not None]
         lines = terminal.section(self.summary, len(self.results.reported), written)
         if lines:
