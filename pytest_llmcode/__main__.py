@@ -1,6 +1,8 @@
 """`python -m pytest_llmcode COMMAND ...`: the plugin's command-line tools.
 
     image    build the sandbox image (see `python -m pytest_llmcode image --help`)
+    report   rebuild the HTML/Markdown report from JSON reports, merging several
+             (see `python -m pytest_llmcode report --help`)
 """
 
 from __future__ import annotations
@@ -15,8 +17,15 @@ def _image(argv: Sequence[str]) -> int:
     return main(argv)
 
 
+def _report(argv: Sequence[str]) -> int:
+    from .reporting.rebuild import main
+
+    return main(argv)
+
+
 COMMANDS: dict[str, tuple[Callable[[Sequence[str]], int], str]] = {
     "image": (_image, "build the Docker image in which answers are graded"),
+    "report": (_report, "rebuild the HTML (and Markdown) report from JSON reports, merged"),
 }
 
 
