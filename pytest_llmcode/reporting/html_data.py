@@ -15,7 +15,6 @@ from typing import Any, Mapping
 from urllib.parse import urlsplit
 
 from .rows import Key, Row
-from .summary import RunSummary
 
 # Row fields the page gets elsewhere (the case table, the prompt table) or does not show.
 LEFT_OUT = {"case", "model", "messages", "language", "tags", "case_hash"}
@@ -55,10 +54,12 @@ def item_anchor(row: Row) -> str:
     return "item/" + "/".join(quote(str(p), safe="") for p in (row.case, row.model, row.sample))
 
 
-def payload(summary: RunSummary, runs: list[RunInfo],
-            run_of: Mapping[Key, int] | None = None) -> dict[str, Any]:
-    rows = list(summary.rows)
-    models = list(summary.models) or list(dict.fromkeys(r.model for r in rows))
+def payload(rows: list[Row], models: list[str], runs: list[RunInfo],
+            run_of: Mapping[Key, int] | None = None, flips: Mapping[Key, str] | None = None,
+            baseline: str | None = None) -> dict[str, Any]:
+    """flips: `regression` or `fix` for the items whose outcome changed since `baseline`."""
+    models = list(models) or list(dict.fromkeys(r.model for r in rows))
+    flips = flips or {}
     case_names = sorted({r.case for r in rows})
     cases = []
     for name in case_names:
@@ -66,7 +67,6 @@ def payload(summary: RunSummary, runs: list[RunInfo],
         language = next((r.language for r in own if r.language), None)
         tags = next((list(r.tags) for r in own if r.tags), [])
         cases.append({"name": name, "language": language, "tags": tags})
-    flips = _flips(summary)
     prompts: list[list[dict[str, str]]] = []
     prompt_index: dict[str, int] = {}
     items = []
@@ -87,8 +87,7 @@ def payload(summary: RunSummary, runs: list[RunInfo],
             item["flip"] = flips[row.key]
         items.append(item)
     return {"models": models, "cases": cases, "runs": [r.as_json() for r in runs],
-            "prompts": prompts, "items": items,
-            "baseline": str(summary.comparison.baseline) if summary.comparison else None}
+            "prompts": prompts, "items": items, "baseline": baseline}
 
 
 def _finite(value: Any) -> Any:
@@ -99,15 +98,6 @@ def _finite(value: Any) -> Any:
 def _add(models: list[str], model: str) -> int:
     models.append(model)
     return len(models) - 1
-
-
-def _flips(summary: RunSummary) -> dict[Key, str]:
-    """regression: passed in the baseline, failed now; fix: the other way round."""
-    if summary.comparison is None:
-        return {}
-    out = {(f.case, f.model, f.sample): "regression" for f in summary.comparison.regressions}
-    out.update({(f.case, f.model, f.sample): "fix" for f in summary.comparison.fixes})
-    return out
 
 
 def embed(data: object) -> str:

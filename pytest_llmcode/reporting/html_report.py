@@ -74,11 +74,27 @@ def render(summary: RunSummary, runs: list[RunInfo], run_of: Mapping[Key, int] |
         *body,
         "</main>",
         '<aside id="drawer" hidden aria-label="item detail"></aside>',
-        f'<script type="application/json" id="llmcode-data">{embed(payload(summary, runs, run_of))}'
+        f'<script type="application/json" id="llmcode-data">{embed(_data(summary, runs, run_of))}'
         "</script>",
         f"<script>{script}</script>",
         "</body></html>",
     ]) + "\n"
+
+
+def _data(summary: RunSummary, runs: list[RunInfo], run_of: Mapping[Key, int] | None
+          ) -> dict[str, object]:
+    comparison = summary.comparison
+    return payload(list(summary.rows), list(summary.models), runs, run_of, _flips(summary),
+                   str(comparison.baseline) if comparison else None)
+
+
+def _flips(summary: RunSummary) -> dict[Key, str]:
+    """regression: passed in the baseline, failed now; fix: the other way round."""
+    if summary.comparison is None:
+        return {}
+    out = {(f.case, f.model, f.sample): "regression" for f in summary.comparison.regressions}
+    out.update({(f.case, f.model, f.sample): "fix" for f in summary.comparison.fixes})
+    return out
 
 
 def write_html(path: Path, summary: RunSummary, runs: list[RunInfo],
@@ -183,9 +199,7 @@ def _matrix(summary: RunSummary) -> str:
     k = max((r.sample for r in rows), default=1)
     cells: dict[tuple[str, str, int], tuple[int, Row]] = {
         r.key: (i, r) for i, r in enumerate(rows)}
-    flips = {(f.case, f.model, f.sample): kind for kind, group in (
-        ("regression", summary.comparison.regressions if summary.comparison else ()),
-        ("fix", summary.comparison.fixes if summary.comparison else ())) for f in group}
+    flips = _flips(summary)
     head = "".join(f'<th class="m{mi}" colspan="{k}" title="{escape(m)}">{escape(m)}</th>'
                    for mi, m in enumerate(models))
     sub = ""

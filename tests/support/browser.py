@@ -52,7 +52,7 @@ def start_browser() -> tuple[Any, str]:
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     try:
         return webdriver.Chrome(service=Service(executable_path=driver), options=options), profile
-    except Exception as exc:  # noqa: BLE001 - say why the browser did not start
+    except Exception as exc:
         shutil.rmtree(profile, ignore_errors=True)
         _unavailable(f"chromium did not start: {exc}")
         raise
