@@ -119,7 +119,8 @@ def test_model_text_cannot_end_its_element_or_add_one() -> None:
     assert "<b>" not in text and "<img" not in text and "m<script>x" not in text
     data = json.loads(next(t for a, t in page.scripts if a.get("type") == "application/json"))
     item = data["items"][0]
-    assert item["reply"] == item["code"] == item["failure"] == HOSTILE
+    assert item["reply"] == item["failure"] == HOSTILE
+    assert item["code_at"] == [0, len(HOSTILE)]  # the code is the reply's slice, kept once
     assert data["prompts"][0][0]["content"] == HOSTILE
     assert data["models"] == ["m<script>x"] and data["cases"][0]["name"] == "flat<b>ten"
 

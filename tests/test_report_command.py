@@ -66,7 +66,8 @@ def test_two_runs_of_different_models_merge_into_one_view(tmp_path: Path) -> Non
     assert len(items) == 4
     assert items[("dijkstra", "a")]["outcome"] == "passed"
     assert items[("dijkstra", "a")]["run"] == 1 and items[("flatten", "a")]["run"] == 0
-    assert items[("flatten", "b")]["code"] == "# flatten by b\n"
+    start, end = items[("flatten", "b")]["code_at"]
+    assert items[("flatten", "b")]["reply"][start:end] == "# flatten by b\n"
     assert data["runs"][0]["endpoint"] == "https://one.example/v1"
     md = (tmp_path / "all.md").read_text()
     assert "[HTML report](all.html)" in md

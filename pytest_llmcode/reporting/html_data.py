@@ -1,6 +1,7 @@
 """The HTML report's data: every item in full, as JSON the page's script reads.
 
-Prompts repeat across models, so each distinct message list is stored once. The JSON is
+Prompts repeat across models, so each distinct message list is stored once; extracted code
+is usually a slice of the reply, and then stored as its place in the reply. The JSON is
 embedded in a `<script type="application/json">` element, where the browser never runs
 it; the characters that could end that element or start markup are written as JSON
 escapes, so no reply can close it.
@@ -85,6 +86,11 @@ def payload(rows: list[Row], models: list[str], runs: list[RunInfo],
             item["prompt"] = prompt_index[key]
         if row.key in flips:
             item["flip"] = flips[row.key]
+        at = row.reply.find(row.code) if row.reply and row.code else -1
+        if at >= 0 and row.code:
+            # The code is part of the reply (a fenced block): stored once, as its place there.
+            del item["code"]
+            item["code_at"] = [at, at + len(row.code)]
         items.append(item)
     return {"models": models, "cases": cases, "runs": [r.as_json() for r in runs],
             "prompts": prompts, "items": items, "baseline": baseline}

@@ -12,7 +12,10 @@
   var shown = [];  // indices of the items the filters let through, in list order
   var byAnchor = {};
   var lowered = {};
-  items.forEach(function (it, i) { byAnchor[it.anchor] = i; });
+  items.forEach(function (it, i) {
+    byAnchor[it.anchor] = i;
+    if (it.code_at) it.code = it.reply.slice(it.code_at[0], it.code_at[1]);
+  });
 
   // -- small DOM helpers ------------------------------------------------------------------
   function el(tag, cls, text) {
