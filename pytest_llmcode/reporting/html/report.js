@@ -357,7 +357,9 @@
     if (it.tests && it.tests.length) {
       var tp = testsPassed(it);
       var ul = el("ul", "tests");
-      it.tests.forEach(function (t) {
+      var failedFirst = it.tests.filter(function (t) { return t.outcome !== "passed"; })
+        .concat(it.tests.filter(function (t) { return t.outcome === "passed"; }));
+      failedFirst.forEach(function (t) {
         var ok = t.outcome === "passed";
         var li = add(el("li"), el("span", ok ? "ok" : "bad", ok ? "✓ " : "✗ "), el("span", "id", t.id));
         if (!ok) add(li, el("span", "muted", " " + t.outcome));
