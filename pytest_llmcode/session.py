@@ -273,7 +273,7 @@ class LLMCodeSession:
             write_json(s.report, summary, report_meta(facts, summary.case_hashes))
             if self.results.log is not None:
                 self.results.log.remove()
-        if s.report_html:
+        if s.report_html and rows:
             from .reporting.html_report import RunInfo, write_html
 
             run = RunInfo(source="this run", endpoint=s.base_url,

@@ -238,3 +238,40 @@ def test_the_markdown_report_links_the_html_report(tmp_path: Path) -> None:
     assert "(https://ci.example/artifacts/1/report.html?x=%281%29)" in render_md(
         summary, html_link=url)
     assert "HTML report" not in render_md(summary)
+
+
+# -- through the plugin ---------------------------------------------------------------------
+
+def test_the_messages_as_sent_and_replayed_answers_reach_the_reports(
+    pytester: pytest.Pytester, chat_server: Any
+) -> None:
+    """A conftest adds a system message; the rows (JSON, HTML) show both messages, live and
+    then replayed from the cassette the first run recorded. No grading is needed: the
+    replies hold no code."""
+    from support.chat_server import codeless_answer
+    from support.llm_runs import copy_cases, run
+
+    copy_cases(pytester, "flatten")
+    pytester.makeconftest(
+        "def pytest_llmcode_messages(case, model):\n"
+        "    return [{'role': 'system', 'content': 'You write <careful> code.'},\n"
+        "            {'role': 'user', 'content': case.prompt}]\n")
+    chat_server.script("m", codeless_answer)
+    for replayed in (False, True):
+        result = run(pytester, chat_server, "m", "--llm-report=run.json",
+                     "--llm-report-html=out/report.html", "--llm-samples=2")
+        result.assert_outcomes(failed=2)
+        result.stdout.fnmatch_lines(["HTML report: out/report.html"])
+        rows = json.loads((pytester.path / "run.json").read_text())["results"]
+        assert [r["replayed"] for r in rows] == [replayed, replayed]
+        for r in rows:
+            assert [m["role"] for m in r["messages"]] == ["system", "user"]
+            assert r["reply"] == "I am sorry, I cannot help with that request."
+            assert r["code"] is None and r["tests"] is None and r["language"] == "python"
+        text = (pytester.path / "out" / "report.html").read_text()
+        page = parse(text)
+        data = json.loads(next(t for a, t in page.scripts if a.get("type") == "application/json"))
+        assert len(data["prompts"]) == 1  # the two samples share one prompt
+        assert data["prompts"][0][0]["content"] == "You write <careful> code."
+        assert [i["prompt"] for i in data["items"]] == [0, 0]
+    assert len(chat_server.requests) == 2  # the second run replayed both

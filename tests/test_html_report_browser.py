@@ -251,3 +251,29 @@ def test_the_report_command_rebuilds_the_same_view(browser: Any, real_run: Path)
     assert len(browser.find_elements("css selector", "#value svg circle.point")) == 2 * len(PRICED)
     assert browser.find_element("css selector", "#drawer pre.code").text.startswith(
         "from typing import Any")
+
+
+def test_every_sample_of_an_item_is_a_click_away(browser: Any, tmp_path: Path) -> None:
+    """Built from rows (no run needed): three samples of one case x model, one replayed."""
+    from pytest_llmcode.reporting.html_report import RunInfo, write_html
+    from pytest_llmcode.reporting.rows import Row
+    from pytest_llmcode.reporting.summary import build
+
+    rows = [Row("flatten", "m", s, "passed" if s != 2 else "failed", attempts=0 if s == 3 else 1,
+                score=9.0 if s != 2 else 3.0, reply=f"```python\n# sample {s}\n```",
+                code=f"# sample {s}\n", replayed=s == 3, recorded_cost_usd=0.002 if s == 3 else None,
+                recorded_at="2026-11-30T10:00:00+00:00" if s == 3 else None, language="python")
+            for s in (1, 2, 3)]
+    path = tmp_path / "samples.html"
+    write_html(path, build(rows, ("m",), {"m": 1.0}, 3), [RunInfo("r")])
+    open_report(browser, path, "#item/flatten/m/1")
+    chips = browser.find_elements("css selector", "#drawer .samples a")
+    assert [c.text for c in chips] == ["s1 9.0", "s2 3.0", "s3 9.0"]
+    chips[2].click()
+    drawer = browser.find_element("id", "drawer")
+    assert drawer.find_element("css selector", "pre.code").text == "# sample 3"
+    facts = drawer.find_element("css selector", "dl.facts").text
+    assert "replayed from a cassette, recorded 2026-11-30" in facts
+    assert "$0 this run · $0.00200 when recorded" in facts
+    browser.find_element("css selector", "body").send_keys("k")  # the previous item
+    assert drawer.find_element("css selector", "pre.code").text == "# sample 2"
