@@ -61,21 +61,28 @@ def payload(rows: list[Row], models: list[str], runs: list[RunInfo],
     """flips: `regression` or `fix` for the items whose outcome changed since `baseline`."""
     models = list(models) or list(dict.fromkeys(r.model for r in rows))
     flips = flips or {}
-    case_names = sorted({r.case for r in rows})
+    by_case: dict[str, list[Row]] = {}
+    for row in rows:
+        by_case.setdefault(row.case, []).append(row)
+    case_index = {name: i for i, name in enumerate(sorted(by_case))}
     cases = []
-    for name in case_names:
-        own = [r for r in rows if r.case == name]
-        language = next((r.language for r in own if r.language), None)
-        tags = next((list(r.tags) for r in own if r.tags), [])
+    for name in case_index:
+        # Rows of items that never ran may lack the case's language and tags.
+        language = next((r.language for r in by_case[name] if r.language), None)
+        tags = next((list(r.tags) for r in by_case[name] if r.tags), [])
         cases.append({"name": name, "language": language, "tags": tags})
+    model_index = {m: i for i, m in enumerate(models)}
     prompts: list[list[dict[str, str]]] = []
     prompt_index: dict[str, int] = {}
     items = []
     for row in rows:
         item = {k: _finite(v) for k, v in asdict(row).items()
                 if k not in LEFT_OUT and v is not None and v != [] and v != ""}
-        item["c"] = case_names.index(row.case)
-        item["m"] = models.index(row.model) if row.model in models else _add(models, row.model)
+        item["c"] = case_index[row.case]
+        if row.model not in model_index:
+            model_index[row.model] = len(models)
+            models.append(row.model)
+        item["m"] = model_index[row.model]
         item["run"] = (run_of or {}).get(row.key, 0)
         item["anchor"] = item_anchor(row)
         if row.messages:
@@ -99,11 +106,6 @@ def payload(rows: list[Row], models: list[str], runs: list[RunInfo],
 def _finite(value: Any) -> Any:
     """JSON has no NaN or infinity: such a figure is shown as missing."""
     return None if isinstance(value, float) and not math.isfinite(value) else value
-
-
-def _add(models: list[str], model: str) -> int:
-    models.append(model)
-    return len(models) - 1
 
 
 def embed(data: object) -> str:

@@ -200,8 +200,8 @@ def _matrix(summary: RunSummary) -> str:
     cells: dict[tuple[str, str, int], tuple[int, Row]] = {
         r.key: (i, r) for i, r in enumerate(rows)}
     flips = _flips(summary)
-    head = "".join(f'<th class="m{mi}" colspan="{k}" title="{escape(m)}">{escape(m)}</th>'
-                   for mi, m in enumerate(models))
+    head = "".join(f'<th class="m{mi} model" colspan="{k}" title="{escape(m)}">'
+                   f"<span>{escape(m)}</span></th>" for mi, m in enumerate(models))
     sub = ""
     if k > 1:
         sub = "<tr><th></th>" + "".join(

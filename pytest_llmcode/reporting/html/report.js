@@ -395,8 +395,8 @@
     }
   }
   function route() {
-    var anchor = decodeURIComponent(location.hash.slice(1));
-    var raw = location.hash.slice(1);
+    var raw = location.hash.slice(1), anchor = raw;
+    try { anchor = decodeURIComponent(raw); } catch (e) { /* not an item's link */ }
     var i = byAnchor[raw] !== undefined ? byAnchor[raw] : byAnchor[anchor];
     if (i !== undefined) open(i); else if (current !== null) { drawer.hidden = true; current = null; }
   }
