@@ -137,13 +137,12 @@ class LLMCodeSession:
             return
         self.planned = [i.key for i in items]
         self.results.cases = {i.case.name: i.case for i in items}
+        worker = getattr(self.config, "workerinput", {}).get("workerid", "worker")
         if self.is_worker:
-            worker = getattr(self.config, "workerinput", {}).get("workerid", "worker")
             self.results.worker_log = ResultLog(self.run_dir / f"outcomes-{worker}.jsonl")
         self.parts = assembly.start(self.settings, self.run_dir, self._messages,
                                     self._extract, self.results.on_outcome)
         if self.is_worker and worker_wants_counts(self.config):
-            worker = getattr(self.config, "workerinput", {}).get("workerid", "worker")
             self.counts_writer = CountsWriter(worker_counts_path(self.run_dir, worker),
                                               self._progress_counts)
         if not self.is_worker:
