@@ -18,12 +18,17 @@ Needs a Docker engine and the sandbox image (bash scripts/setup.sh). Sections:
   cpu         where the CPU time of a small Python grading goes: the machine's busy time
               per item split into the tester's container, the answers' containers, this
               process and the rest (the engine creating, starting and removing containers)
+  report      the HTML report of 200, 1,000 and 2,000 items (10 models x 200 cases, answers
+              of realistic size): file size and time to write it; opened in headless Chromium
+              (needs chromium and chromedriver, no Docker): time to first paint and until it
+              is ready, to filter by model and outcome, to search the code, to open an item
 """
 
 from __future__ import annotations
 
 import math
 import os
+import random
 import shutil
 import statistics
 import subprocess
@@ -49,6 +54,7 @@ from pytest_llmcode.grading.grade import Grade  # noqa: E402
 from pytest_llmcode.grading.grader import Grader  # noqa: E402
 from pytest_llmcode.grading.image import image_tag  # noqa: E402
 from pytest_llmcode.pipeline import GenerationSettings, Job, Pipeline  # noqa: E402
+from pytest_llmcode.reporting.rows import Row  # noqa: E402
 
 
 def table(title: str, header: tuple[str, ...], rows: Sequence[tuple[object, ...]]) -> None:
@@ -309,33 +315,148 @@ def cpu(grader: Grader, scratch: Path, items: int = 100) -> None:
           ("where", "CPU s/item"), rows)
 
 
+# -- 6. the HTML report ----------------------------------------------------------------
+
+def report_rows(models: int, cases: int) -> list[Row]:
+    """Rows shaped like a real run's: a 30-60 line answer in a prose reply, the case's
+    prompt, 6-12 hidden tests with failure output for the failed ones."""
+    rng = random.Random(7)
+    rows = []
+    for m in range(models):
+        for c in range(cases):
+            lines = [f"def solve_{c}(items: list[int]) -> list[int]:",
+                     f'    """Case {c}: transform the items (answer of model {m})."""']
+            lines += [f"    value_{i} = [x * {i} + {m} for x in items if x % {i + 2}]"
+                      for i in range(rng.randint(28, 58))]
+            code = "\n".join([*lines, "    return items"]) + "\n"
+            passed = rng.random() < 0.45 + 0.05 * m
+            tests = [{"id": f"test_case_{c}.py::test_{t}",
+                      "outcome": "passed" if passed or t else "failed",
+                      "message": "" if passed or t else
+                      f"assert solve_{c}([1, 2, 3]) == [2, 4, 6]\nE  At index 0 diff: 1 != 2\n"
+                      * 3} for t in range(rng.randint(6, 12))]
+            rows.append(Row(
+                f"case_{c:03d}", f"model-{m:02d}", 1, "passed" if passed else "failed",
+                prompt_tokens=180, completion_tokens=len(code) // 4,
+                cost_usd=len(code) // 4 * 0.3 * (m + 1) / 1e6, latency_s=rng.uniform(1, 9),
+                served_model=f"model-{m:02d}", attempts=1, grading_s=rng.uniform(0.2, 2),
+                failure=None if passed else "1 of 8 hidden tests did not pass: test_0",
+                score=rng.uniform(7, 10) if passed else rng.uniform(1, 6), correctness=8.0,
+                edge_cases=7.0, code_quality=9.0, documentation=6.0, core_passed=5,
+                core_total=6, language="python", tags=("function", f"group{c % 7}"),
+                messages=[{"role": "user", "content": f"Write solve_{c}(items) ... " * 30}],
+                reply=f"Here is my solution for case {c}.\n\n```python\n{code}```\n\n"
+                      "It handles the edge cases.",
+                code=code, tests=tests,
+            ))
+    return rows
+
+
+def report(scratch: Path) -> None:
+    from support.browser import start_browser
+
+    from pytest_llmcode.reporting.html_report import RunInfo, write_html
+    from pytest_llmcode.reporting.summary import build
+
+    driver, profile = start_browser()
+    rows = []
+    try:
+        driver.get("data:text/html,<p>warm-up</p>")  # the browser's own start is not counted
+        for models, cases in ((10, 20), (10, 100), (10, 200)):
+            items = report_rows(models, cases)
+            order = tuple(dict.fromkeys(r.model for r in items))
+            prices = {m: 0.3 * (i + 1) for i, m in enumerate(order)}
+            path = scratch / f"report-{len(items)}.html"
+            started = time.monotonic()
+            summary = build(items, order, prices, 1)
+            write_html(path, summary, [RunInfo("benchmark", "http://127.0.0.1/v1")])
+            written = time.monotonic() - started
+            driver.get("about:blank")
+            driver.get(path.as_uri())
+            timing = driver.execute_script("""
+              const nav = performance.getEntriesByType('navigation')[0];
+              const paint = performance.getEntriesByName('first-contentful-paint')[0];
+              return [paint ? paint.startTime : null, nav.loadEventEnd];""")
+            filters = driver.execute_script("""
+              function change(key, value) {  // until the page is laid out again
+                const s = document.querySelector('select[data-filter=' + key + ']');
+                s.value = value;
+                const t = performance.now();
+                s.dispatchEvent(new Event('change'));
+                void document.body.offsetHeight;
+                return performance.now() - t;
+              }
+              const model = change('model', '3');
+              const outcome = change('outcome', 'failed');
+              change('model', ''); change('outcome', '');
+              return [model, outcome];""")
+            search, item = driver.execute_async_script("""
+              const done = arguments[arguments.length - 1];
+              const count = document.querySelector('#filters .count');
+              const input = document.getElementById('search');
+              const before = count.textContent;
+              input.value = 'value_41';
+              const t = performance.now();
+              input.dispatchEvent(new Event('input'));
+              (function wait() {
+                if (count.textContent === before) return setTimeout(wait, 2);
+                void document.body.offsetHeight;
+                const searched = performance.now() - t - 120;  // less the typing debounce
+                const cell = document.querySelector('table.matrix a.cell:not(.dim)');
+                const t2 = performance.now();
+                window.addEventListener('hashchange', () => {
+                  void document.body.offsetHeight;
+                  done([searched, performance.now() - t2]);
+                }, {once: true});
+                location.hash = cell.getAttribute('href');
+              })();""")
+            rows.append((len(items), path.stat().st_size / 1e6, written, timing[0], timing[1],
+                         filters[0], filters[1], search, item))
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+    table("HTML report (10 models; headless Chromium on this machine; ms in the page)",
+          ("items", "file MB", "write s", "first paint ms", "ready ms", "filter model ms",
+           "filter outcome ms", "search code ms", "open item ms"), rows)
+
+
 def main(argv: list[str]) -> int:
-    sections = argv or ["generation", "grading", "pytest", "languages", "memory", "cpu"]
+    sections = argv or ["generation", "grading", "pytest", "languages", "memory", "cpu",
+                        "report"]
     print(f"pytest-llmcode benchmark, {os.cpu_count()} cores, image {image_tag()}, "
           f"machine speed {machine_speed():.2f} s (a fixed Python loop; lower is faster)")
     scratch = Path(tempfile.mkdtemp(prefix="llmcode-bench-"))
-    sandbox = Sandbox(image_tag())
-    grader = Grader(sandbox, scratch, workers=2, spares=2)
+    sandbox = grader = None
+    if {"grading", "languages", "cpu"} & set(sections):
+        sandbox = Sandbox(image_tag())
+        grader = Grader(sandbox, scratch, workers=2, spares=2)
     try:
         for section in sections:
             if section == "generation":
                 generation()
             elif section == "grading":
+                assert grader is not None
                 grading(grader, scratch)
             elif section == "pytest":
                 pytest_runs(scratch)
             elif section == "languages":
+                assert grader is not None
                 languages(grader)
             elif section == "memory":
                 memory(scratch)
             elif section == "cpu":
+                assert grader is not None
                 cpu(grader, scratch)
+            elif section == "report":
+                report(scratch)
             else:
                 print(f"unknown section {section!r}", file=sys.stderr)
                 return 2
     finally:
-        grader.close()
-        sandbox.close()
+        if grader is not None:
+            grader.close()
+        if sandbox is not None:
+            sandbox.close()
         shutil.rmtree(scratch, ignore_errors=True)
     return 0
 

@@ -2,6 +2,8 @@
 
     image    build the sandbox image (see `python -m pytest_llmcode image --help`)
     new      write an example eval case to edit (see `python -m pytest_llmcode new --help`)
+    report   rebuild the HTML/Markdown report from JSON reports, merging several
+             (see `python -m pytest_llmcode report --help`)
 """
 
 from __future__ import annotations
@@ -22,9 +24,16 @@ def _new(argv: Sequence[str]) -> int:
     return main(argv)
 
 
+def _report(argv: Sequence[str]) -> int:
+    from .reporting.rebuild import main
+
+    return main(argv)
+
+
 COMMANDS: dict[str, tuple[Callable[[Sequence[str]], int], str]] = {
     "image": (_image, "build the Docker image in which answers are graded"),
     "new": (_new, "write a complete, passing example eval case to edit into your own"),
+    "report": (_report, "rebuild the HTML (and Markdown) report from JSON reports, merged"),
 }
 
 

@@ -101,7 +101,7 @@ class LLMCodeItem(pytest.Item):
     def setup(self) -> None:
         outcome = self.runner.wait_for(self)
         self.outcome = outcome
-        row = row_of(outcome, case_hash=self.case.content_hash())
+        row = row_of(outcome, self.case)
         self.user_properties.extend(row.properties())
         if outcome.status in (ERROR, NOT_RUN):
             # Raised in setup, so pytest reports an error (infrastructure or a broken case:

@@ -100,6 +100,12 @@ OPTIONS = (
            "answer must pass its hidden tests, each known-wrong answer must fail, and exports "
            "must match the reference, the tests and the prompt; exits non-zero when a case "
            "is broken", shown_default="off", switch=True),
+    Option("report-html", "write the run as one self-contained HTML file to this path: "
+           "tables, value frontier, case x model matrix, every answer in full",
+           shown_default="none"),
+    Option("report-url", "where the HTML report will be published (a CI artifact's URL): "
+           "the Markdown report links it there instead of by its path",
+           shown_default="the --llm-report-html path"),
 )
 BY_NAME = {option.name: option for option in OPTIONS}
 

@@ -30,3 +30,4 @@ class Outcome:
     spend: Spend = field(default_factory=Spend)  # this run's requests for the item
     answered_by: str | None = None  # the model that answered (the item's own or a fallback)
     recorded: Recording | None = None  # set when the answer was replayed from a cassette
+    messages: tuple[dict[str, str], ...] = ()  # the chat messages sent (or replayed) for it

@@ -60,6 +60,17 @@ class GenerationSettings:
     grading_workers: int  # gradings at once
 
 
+@dataclass(frozen=True)
+class Progress:
+    """How far the pipeline is: for the live progress line."""
+
+    submitted: int
+    answered: int  # replies received (replayed ones included) and reference answers
+    finished: int  # items with an outcome
+    spent_usd: float  # what this run's requests cost so far, where the price is known
+    unpriced: bool  # some request's cost is unknown (no price for its model)
+
+
 class Pipeline:
     def __init__(
         self,
@@ -90,6 +101,7 @@ class Pipeline:
         self._answers: dict[str, Answer] = {}
         self.suites = Suites(grader, grading_unavailable, self._grading.submit, verdicts,
                              image_id)
+        self._sent: dict[tuple[str, str, int], tuple[dict[str, str], ...]] = {}
         self._lock = threading.Lock()
         self._closing = False
 
@@ -117,6 +129,21 @@ class Pipeline:
                 lambda suite: self._after_suite(job, future, suite.result())
             )
         return future
+
+    def progress(self) -> Progress:
+        with self._lock:
+            jobs = list(self._futures.values())
+            answered = len(self._answers)
+            tallies = list(self._tallies.values())
+        spends = [t.snapshot() for t in tallies]
+        answered += sum(1 for job, f in jobs if job.model.is_reference and f.done())
+        return Progress(
+            submitted=len(jobs),
+            answered=answered,
+            finished=sum(1 for _, f in jobs if f.done()),
+            spent_usd=sum(s.cost_usd or 0.0 for s in spends),
+            unpriced=any(s.cost_usd is None for s in spends),
+        )
 
     def stop_starting(self) -> None:
         """The run is ending: send no new request and start no new grading."""
@@ -158,9 +185,12 @@ class Pipeline:
         tally = Tally(self._answerer.price_of)
         with self._lock:
             self._tallies[job.key] = tally
+        messages = self._messages(job)
+        with self._lock:
+            self._sent[(job.case.name, job.model.id, job.sample)] = tuple(messages)
         try:
             answer = self._answerer.answer(
-                job.case, job.model.id, job.sample, tally, self._messages(job), job.seed
+                job.case, job.model.id, job.sample, tally, messages, job.seed
             )
         except NoAnswer as exc:
             status = SKIPPED if exc.skipped else ERROR
@@ -257,6 +287,9 @@ class Pipeline:
     def _finish(self, future: Future[Outcome], outcome: Outcome, scored: bool = False) -> None:
         if future.done():
             return
+        sent = self._sent.get((outcome.case, outcome.model, outcome.sample))
+        if sent and not outcome.messages:
+            outcome = replace(outcome, messages=sent)
         if self._closing and outcome.status == ERROR:
             # Ended by the run's end (a container removed, a request abandoned), not by a
             # fault of its own.

@@ -19,6 +19,15 @@ from .cases import EvalCase
 from .catalog import Model
 from .collect import CaseFile, LLMCodeItem, item_id, model_items
 from .header import header_lines
+from .live_progress import (
+    CountsWriter,
+    LiveProgress,
+    configure_node,
+    controller_counts,
+    terminal_fd,
+    worker_counts_path,
+    worker_wants_counts,
+)
 from .outcome import Outcome
 from .pipeline import Job, default_extract, default_messages
 from .reporting import terminal
@@ -26,7 +35,8 @@ from .reporting.baseline import Baseline, BaselineError, load_baseline
 from .reporting.gates import exit_status
 from .reporting.json_report import write_json
 from .reporting.manifest import RunFacts, report_meta
-from .reporting.markdown import write_markdown
+from .reporting.markdown import html_link, write_markdown
+from .reporting.progress import Counts
 from .reporting.resultlog import ResultLog, ResumeError, finished, partial_path, read_rows
 from .reporting.results import Results
 from .reporting.rows import Key, Row
@@ -76,6 +86,8 @@ class LLMCodeSession:
         self.run_dir = (Path(workerinput[RUN_DIR_KEY]) if RUN_DIR_KEY in workerinput
                         else Path(tempfile.mkdtemp(prefix="llmcode-run-")))
         self._restore_sigterm = sigterm_as_interrupt()
+        self.live: LiveProgress | None = None  # the progress line, on the terminal's process
+        self.counts_writer: CountsWriter | None = None  # a worker's counts for that line
 
     # -- what items need (collect.ItemRunner) --------------------------------------------
 
@@ -124,12 +136,16 @@ class LLMCodeSession:
         if not items or self.config.option.collectonly or self._collection_stops():
             return
         self.planned = [i.key for i in items]
+        self.results.cases = {i.case.name: i.case for i in items}
+        worker = getattr(self.config, "workerinput", {}).get("workerid", "worker")
         if self.is_worker:
-            worker = getattr(self.config, "workerinput", {}).get("workerid", "worker")
             self.results.worker_log = ResultLog(self.run_dir / f"outcomes-{worker}.jsonl")
         self.parts = assembly.start(self.settings, self.run_dir, self._messages,
                                     self._extract, self.results.on_outcome,
                                     VerdictCache(verdict_dir(self.config)))
+        if self.is_worker and worker_wants_counts(self.config):
+            self.counts_writer = CountsWriter(worker_counts_path(self.run_dir, worker),
+                                              self._progress_counts)
         if not self.is_worker:
             for item in items:
                 self.parts.pipeline.submit(self._job(item))
@@ -137,6 +153,13 @@ class LLMCodeSession:
     def _collection_stops(self) -> bool:
         """pytest ends a run whose collection failed before any item runs: start nothing."""
         return bool(self.collect_errors) and not self.config.option.continue_on_collection_errors
+
+    def _progress_counts(self) -> Counts:
+        """This process's pipeline, or (the pytest-xdist controller) the workers' counts."""
+        if self.parts is None:
+            return controller_counts(self.run_dir)()
+        p = self.parts.pipeline.progress()
+        return Counts(p.answered, p.finished, p.spent_usd, p.unpriced)
 
     def _messages(self, job: Job) -> list[dict[str, str]]:
         hook = self.config.hook.pytest_llmcode_messages
@@ -163,6 +186,12 @@ class LLMCodeSession:
                    None if seed is None else seed + item.sample - 1)
 
     def pytest_sessionstart(self, session: pytest.Session) -> None:
+        # Before pytest-xdist starts its workers (they are told whether to send counts).
+        fd = terminal_fd(self.config)
+        if fd is not None:
+            self.live = LiveProgress(self.config, fd, self._progress_counts,
+                                     lambda: len(self.planned or self.xdist_ids))
+            self.config.pluginmanager.register(self.live, "llmcode-progress")
         report = self.settings.report
         if report and not self.is_worker and not self.config.option.collectonly:
             # A stale report from an earlier run must not pass for this one's.
@@ -195,6 +224,7 @@ class LLMCodeSession:
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node: Any) -> None:
         node.workerinput[RUN_DIR_KEY] = str(self.run_dir)
+        configure_node(node, shown=self.live is not None)
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
@@ -205,6 +235,8 @@ class LLMCodeSession:
 
     @pytest.hookimpl(trylast=True)  # after pytest-xdist has stopped its workers
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if self.counts_writer is not None:
+            self.counts_writer.stop()
         try:
             if self.parts is not None:
                 self.parts.close(grace_s=min(INTERRUPT_GRACE_S, self.settings.timeout_s))
@@ -252,8 +284,18 @@ class LLMCodeSession:
             write_json(s.report, summary, report_meta(facts, summary.case_hashes))
             if self.results.log is not None:
                 self.results.log.remove()
+        if s.report_html and rows:
+            from .reporting.html_report import RunInfo, write_html
+
+            run = RunInfo(source="this run", endpoint=s.base_url,
+                          started=self.started.isoformat(timespec="seconds"),
+                          finished=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                          image=assembly.image_name(s), record_mode=s.record_mode,
+                          interrupted=self.interrupted)
+            write_html(s.report_html, summary, [run])
         if s.report_md:
-            write_markdown(s.report_md, summary)
+            write_markdown(s.report_md, summary,
+                           html_link(s.report_md, s.report_html, s.report_url))
 
     def _planned(self) -> list[Key]:
         """Every item this run meant to run (after deselection)."""
@@ -275,7 +317,8 @@ class LLMCodeSession:
         if self.is_worker or self.summary is None:
             return
         written = [(kind, path) for kind, path in (("JSON", self.settings.report),
-                                                   ("Markdown", self.settings.report_md))
+                                                   ("Markdown", self.settings.report_md),
+                                                   ("HTML", self.settings.report_html))
                    if path is not None]
         lines = terminal.section(self.summary, len(self.results.reported), written)
         if lines:
@@ -288,5 +331,7 @@ class LLMCodeSession:
 
     def pytest_unconfigure(self) -> None:
         self._restore_sigterm()
+        if self.live is not None:
+            self.live.close()
         if not self.is_worker:
             shutil.rmtree(self.run_dir, ignore_errors=True)

@@ -54,6 +54,8 @@ class Settings:
     cassette_dir: Path | None
     max_cost: float | None
     resume: Path | None
+    report_html: Path | None
+    report_url: str | None
     check_cases: bool = False  # check the cases; no model is asked
     case_paths: tuple[Path, ...] = ()  # collected when no path is given (ini llm_cases)
 
@@ -161,6 +163,8 @@ def resolve(config: pytest.Config) -> Settings:
         cassette_dir=_path(config, "cassette-dir"),
         max_cost=max_cost,
         resume=Path(resume) if resume else None,
+        report_html=_html_path(config),
+        report_url=_report_url(config),
         check_cases=switched_on(config, "check-cases"),
         case_paths=_case_paths(config),
     )
@@ -283,6 +287,30 @@ def _bounded(name: str, value: str, maximum: float) -> float:
     if not 0 <= number <= maximum:
         raise pytest.UsageError(f"--llm-{name}: {number:g} is not between 0 and {maximum:g}")
     return number
+
+
+def _html_path(config: pytest.Config) -> Path | None:
+    path = _path(config, "report-html")
+    if path is not None and path.is_dir():
+        raise pytest.UsageError(
+            f"--llm-report-html {str(path)!r} is a directory; give a file path, "
+            f"e.g. {path / 'report.html'}"
+        )
+    return path
+
+
+def _report_url(config: pytest.Config) -> str | None:
+    """An http(s) URL or a relative path: the Markdown report links it."""
+    url = raw(config, "report-url")
+    if not url:
+        return None
+    scheme = urlsplit(url).scheme
+    if scheme not in ("", "http", "https") or any(c.isspace() for c in url):
+        raise pytest.UsageError(
+            f"--llm-report-url {url!r}: give an http(s) URL or a relative path, e.g. "
+            "https://ci.example.com/artifacts/report.html"
+        )
+    return url
 
 
 def _path(config: pytest.Config, name: str) -> Path | None:

@@ -2,7 +2,9 @@
 # Set up pytest-llmcode on this machine; safe to run again (each step skips what is there).
 #   1. a Docker engine that answers (scripts/start-docker.sh installs/starts Debian's one)
 #   2. this package, editable, with its test extras
-#   3. the sandbox image (debian:bookworm-slim is made offline with debootstrap when no
+#   3. a headless Chromium and its driver, for the HTML report's browser tests (Debian's
+#      chromium and chromium-driver)
+#   4. the sandbox image (debian:bookworm-slim is made offline with debootstrap when no
 #      registry can be reached; that needs root)
 # Meant for root on a Debian 12 machine, e.g. CI; elsewhere, start Docker yourself first.
 set -euo pipefail
@@ -12,10 +14,10 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 t0=$SECONDS
 export DEBIAN_FRONTEND=noninteractive PIP_ROOT_USER_ACTION=ignore PIP_DISABLE_PIP_VERSION_CHECK=1
 
-echo "setup: [1/3] docker engine"
+echo "setup: [1/4] docker engine"
 bash scripts/start-docker.sh
 
-echo "setup: [2/3] python package: pip install -e '.[test]'"
+echo "setup: [2/4] python package: pip install -e '.[test]'"
 if ! python3 -m pip --version >/dev/null 2>&1; then
   echo "setup: pip is missing; installing python3-pip"
   apt-get update -qq
@@ -34,7 +36,17 @@ then
 fi
 python3 -m pip install -q -e '.[test]'
 
-echo "setup: [3/3] sandbox image"
+echo "setup: [3/4] headless browser: chromium, chromium-driver"
+if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then
+  echo "setup: chromium and chromedriver are installed"
+elif command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends chromium chromium-driver fonts-dejavu-core >/dev/null
+else
+  echo "setup: no chromium/chromedriver and no root apt-get: the HTML report's browser tests will skip" >&2
+fi
+
+echo "setup: [4/4] sandbox image"
 python3 -m pytest_llmcode image
 
 echo "setup: done in $((SECONDS - t0)) s"

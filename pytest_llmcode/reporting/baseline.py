@@ -94,6 +94,30 @@ class Comparison:
             "removed_cases": list(self.removed_cases),
         }
 
+    @classmethod
+    def from_json(cls, section: dict[str, Any]) -> Comparison:
+        """A comparison as a report recorded it (as_json's inverse; malformed parts are
+        left out)."""
+        def flips(kind: str) -> tuple[Flip, ...]:
+            return tuple(Flip(str(f["case"]), str(f["model"]), int(f["sample"]),
+                              str(f.get("before")), str(f.get("after")))
+                         for f in section.get(kind) or []
+                         if isinstance(f, dict) and {"case", "model", "sample"} <= set(f))
+
+        def cases(kind: str) -> tuple[str, ...]:
+            return tuple(str(c) for c in section.get(kind) or [])
+
+        def rate(value: object) -> float | None:
+            return float(value) if isinstance(value, (int, float)) else None
+
+        deltas = tuple(
+            ModelDelta(str(model), rate(d.get("before")), rate(d.get("after")),
+                       int(d.get("compared_cases") or 0), int(d.get("compared_items") or 0))
+            for model, d in (section.get("models") or {}).items() if isinstance(d, dict))
+        return cls(Path(str(section.get("path") or "baseline")), deltas, flips("regressions"),
+                   flips("fixes"), cases("compared_cases"), cases("changed_cases"),
+                   cases("added_cases"), cases("removed_cases"))
+
 
 def load_baseline(path: Path) -> Baseline:
     try:

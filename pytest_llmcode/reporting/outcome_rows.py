@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from ..cases import EvalCase
 from ..outcome import Outcome
 from ..status import PASSED
 from .rows import Row
 
+# A reply or code longer than this (a runaway answer) is cut in reports, with a note.
+MAX_TEXT = 100_000
 
-def row_of(outcome: Outcome, case_hash: str | None = None) -> Row:
+
+def row_of(outcome: Outcome, case: EvalCase | None = None) -> Row:
+    """The outcome's row; `case` adds its language, tags and content hash."""
     completion = outcome.completion
+    grade = outcome.grade
     score = outcome.score
     judgement = outcome.judgement
     quality = outcome.grade.quality if outcome.grade else None
@@ -50,7 +56,7 @@ def row_of(outcome: Outcome, case_hash: str | None = None) -> Row:
         judge_cost_usd=judgement.cost_usd if judgement else None,
         judge_error=judgement.error if judgement else None,
         seed=outcome.seed,
-        case_hash=case_hash,
+        case_hash=case.content_hash() if case is not None else None,
         waited_s=round(spend.waited_s, 3),
         answered_by=outcome.answered_by if spend.attempts or recorded else None,
         unanswered_attempts=spend.unanswered,
@@ -60,4 +66,19 @@ def row_of(outcome: Outcome, case_hash: str | None = None) -> Row:
         recorded_cost_usd=recorded.spend.cost_usd if recorded else None,
         recorded_latency_s=round(recorded.latency_s, 4) if recorded else None,
         recorded_at=recorded.recorded_at if recorded else None,
+        language=case.language if case is not None else None,
+        tags=case.tags if case is not None else (),
+        messages=[dict(m) for m in outcome.messages] or None,
+        reply=_bounded(completion.text) if completion is not None else None,
+        code=_bounded(outcome.code),
+        tests=([{"id": t.id, "outcome": t.outcome, "message": t.message} for t in grade.tests]
+               if grade is not None and grade.tests else None),
+        grading_stage=(grade.stage or None) if grade is not None else None,
+        grading_output=(grade.output or None) if grade is not None else None,
     )
+
+
+def _bounded(text: str | None) -> str | None:
+    if text is None or len(text) <= MAX_TEXT:
+        return text
+    return text[:MAX_TEXT] + f"\n[... {len(text) - MAX_TEXT} more characters not kept]"

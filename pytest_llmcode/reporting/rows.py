@@ -1,7 +1,10 @@
 """One row per item (case × model × sample): what the reports are made of.
 
 A row travels in pytest's user_properties (so --junitxml and pytest-xdist carry it), in the
-partial log and in the JSON report, and is rebuilt from any of them.
+partial log and in the JSON report, and is rebuilt from any of them. Besides the figures it
+carries the answer itself (the messages sent, the reply, the extracted code, each hidden
+test's result), so a report can be rebuilt from the JSON alone
+(`python -m pytest_llmcode report run.json --html report.html`).
 """
 
 from __future__ import annotations
@@ -66,6 +69,16 @@ class Row:
     recorded_cost_usd: float | None = None
     recorded_latency_s: float | None = None
     recorded_at: str | None = None
+    # The case, and the answer in full, as the outcome holds them (the API layer redacts
+    # secrets before they get there).
+    language: str | None = None
+    tags: tuple[str, ...] = ()
+    messages: list[dict[str, str]] | None = None  # the chat messages sent
+    reply: str | None = None  # the model's reply
+    code: str | None = None  # what was extracted from it and graded
+    tests: list[dict[str, str]] | None = None  # each hidden test: id, outcome, message
+    grading_stage: str | None = None  # where grading stopped: compile, test, timeout, ...
+    grading_output: str | None = None  # the runner's output (compiler errors, say)
 
     @property
     def judged(self) -> bool:
@@ -78,7 +91,7 @@ class Row:
         values = {k: v for k, v in data.items() if k in names}
         if not {"case", "model", "sample", "outcome"} <= set(values):
             return None
-        return cls(**values)
+        return cls(**_tuples(values))
 
     def properties(self) -> list[tuple[str, object]]:
         return [(PREFIX + k, v) for k, v in asdict(self).items()]
@@ -93,8 +106,15 @@ class Row:
         }
         if "case" not in values or "model" not in values:
             return None
-        return cls(**values)  # type: ignore[arg-type]
+        return cls(**_tuples(values))
 
     @property
     def key(self) -> Key:
         return (self.case, self.model, int(self.sample))
+
+
+def _tuples(values: dict[str, Any]) -> dict[str, Any]:
+    """JSON gives lists where the row holds tuples."""
+    if isinstance(values.get("tags"), list):
+        values["tags"] = tuple(str(t) for t in values["tags"])
+    return values

@@ -56,10 +56,14 @@ def build(
     gate_settings: GateSettings | None = None,
     interrupted: bool = False,
     budget_failure: str | None = None,
+    recorded_comparison: Comparison | None = None,
 ) -> RunSummary:
+    """`recorded_comparison`: a report's own comparison with its baseline, taken as it is
+    when no baseline is given (rebuilding a report)."""
     ordered = sorted(rows, key=lambda r: (_rank(model_order, r.model), r.case, r.sample))
     models = ranked(summarize(ordered, prices, k))
-    comparison = compare(baseline, ordered, models, case_hashes(ordered)) if baseline else None
+    comparison = (compare(baseline, ordered, models, case_hashes(ordered)) if baseline
+                  else recorded_comparison)
     gates = gate_settings.gates() if gate_settings else []
     results = evaluate(gates, GateContext(models, comparison))
     judge = judge_totals(ordered, judge_model)
