@@ -27,7 +27,11 @@ LAYERS: dict[str, set[str]] = {
     "outcome": {"base", "api", "grading", "scoring"},
     "pipeline": {"base", "api", "grading", "scoring", "outcome"},
     "reporting": {"base", "api", "scoring", "outcome"},
-    "pytest": {"base", "api", "grading", "scoring", "outcome", "pipeline", "reporting"},
+    # `python -m pytest_llmcode import`: benchmark files in, case files out (read back by
+    # the base layer's case loaders).
+    "importers": {"base"},
+    "pytest": {"base", "api", "grading", "scoring", "outcome", "pipeline", "reporting",
+               "importers"},
 }
 
 
@@ -36,7 +40,7 @@ def layer(module: str) -> str:
     top = module.split(".")[0]
     if top in PIPELINE:
         return "pipeline"
-    if top in ("api", "grading", "scoring", "reporting", "outcome"):
+    if top in ("api", "grading", "scoring", "reporting", "outcome", "importers"):
         return top
     return "base" if top in BASE else "pytest"
 
@@ -117,7 +121,8 @@ def test_no_import_cycles() -> None:
 
 @pytest.mark.parametrize("heavy", ["httpx", "docker", "jsonschema", "yaml",
                                    "pytest_llmcode.api", "pytest_llmcode.grading",
-                                   "pytest_llmcode.reporting", "pytest_llmcode.scoring"])
+                                   "pytest_llmcode.reporting", "pytest_llmcode.scoring",
+                                   "pytest_llmcode.importers"])
 def test_the_plugin_module_loads_nothing_heavy(heavy: str) -> None:
     code = ("import sys, pytest; before = set(sys.modules); import pytest_llmcode.plugin; "
             f"print(any(m == {heavy!r} or m.startswith({heavy + '.'!r}) "

@@ -12,8 +12,8 @@ from typing import Iterable, Iterator
 
 from .evalplus_check import MBPP_NOT_NONE, MBPP_PLUS_SHAPES, check_source
 from .literals import DECODER_SOURCE, NotPlain, encode_plain, py_string
-from .pycase import Options, Unrepresentable, case_stem, complete_function_prompt, one_file_case
-from .records import Record, task_label, text_field
+from .pycase import Options, case_stem, complete_function_prompt, one_file_case
+from .records import Record, Unrepresentable, task_label, text_field
 from .writer import Converted, Skipped
 
 TIMEOUT_S = 120.0  # EvalPlus gives each of the two checks up to about 60 s

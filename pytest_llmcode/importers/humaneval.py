@@ -13,15 +13,15 @@ from __future__ import annotations
 import ast
 from typing import Iterable, Iterator
 
+from . import humaneval_go, humaneval_js
 from .pycase import (
     Options,
-    Unrepresentable,
     case_stem,
     check_module_names,
     complete_function_prompt,
     one_file_case,
 )
-from .records import Record, task_label, text_field
+from .records import Record, Unrepresentable, required, task_label, text_field
 from .writer import Converted, Skipped
 
 TIMEOUT_S = 30.0
@@ -31,8 +31,6 @@ FOREIGN = {"cpp", "c++", "java", "rust", "rs", "cs", "php", "rb", "lua", "swift"
 
 
 def convert(records: Iterable[Record], options: Options) -> Iterator[Converted]:
-    from . import humaneval_go, humaneval_js
-
     for index, record in enumerate(records):
         task = task_label(record, index)
         language = _language(record)
@@ -58,20 +56,10 @@ def _language(record: Record) -> str:
             "py": "python"}.get(value, value)
 
 
-def required(task: str, record: Record, name: str) -> str:
-    value = text_field(record, name)
-    if value is None:
-        if name == "canonical_solution" and "stop_tokens" in record:
-            raise Unrepresentable("a MultiPL-E record: MultiPL-E publishes no canonical "
-                                  "solution, and a case needs one as its reference")
-        raise Unrepresentable(f"it has no `{name}` (a string)")
-    return value.replace("\r\n", "\n")
-
-
 def python_case(task: str, record: Record, options: Options) -> Converted:
-    prompt = required(task, record, "prompt")
-    canonical = required(task, record, "canonical_solution")
-    test = required(task, record, "test")
+    prompt = required(record, "prompt")
+    canonical = required(record, "canonical_solution")
+    test = required(record, "test")
     test, called = _without_check_calls(test)
     entry = text_field(record, "entry_point") or called
     if not entry:

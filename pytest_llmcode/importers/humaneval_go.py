@@ -18,8 +18,8 @@ import re
 from ..exports import _mask_c_like as masked_code
 from ..exports import defined_names
 from .folder import folder_case
-from .humaneval import required
-from .pycase import Options, Unrepresentable, case_stem
+from .pycase import Options, case_stem
+from .records import Unrepresentable, required
 from .writer import Converted
 
 TIMEOUT_S = 60.0
@@ -40,15 +40,23 @@ func llmtNewAssert(t *testing.T) *llmtAssertions { return &llmtAssertions{t} }
 func (a *llmtAssertions) Equal(expected, actual interface{}, msgAndArgs ...interface{}) bool {
 	a.t.Helper()
 	if llmtIsFunction(expected) || llmtIsFunction(actual) {
-		a.t.Errorf("Invalid operation: %#v == %#v (cannot take func type as argument)%v",
-			expected, actual, msgAndArgs)
+		a.t.Errorf("Invalid operation: %#v == %#v (cannot take func type as argument)%s",
+			expected, actual, llmtMessages(msgAndArgs))
 		return false
 	}
 	if !llmtObjectsAreEqual(expected, actual) {
-		a.t.Errorf("Not equal: \\nexpected: %#v\\nactual  : %#v%v", expected, actual, msgAndArgs)
+		a.t.Errorf("Not equal: \\nexpected: %#v\\nactual  : %#v%s", expected, actual,
+			llmtMessages(msgAndArgs))
 		return false
 	}
 	return true
+}
+
+func llmtMessages(msgAndArgs []interface{}) string {
+	if len(msgAndArgs) == 0 {
+		return ""
+	}
+	return "\\nMessages: " + fmt.Sprint(msgAndArgs...)
 }
 
 func llmtIsFunction(value interface{}) bool {
@@ -76,9 +84,9 @@ func llmtObjectsAreEqual(expected, actual interface{}) bool {
 
 
 def convert(task: str, record: dict[str, object], options: Options) -> Converted:
-    prompt = required(task, record, "prompt")
-    canonical = required(task, record, "canonical_solution")
-    test = required(task, record, "test")
+    prompt = required(record, "prompt")
+    canonical = required(record, "canonical_solution")
+    test = required(record, "test")
     setup = record.get("test_setup")
     setup = setup if isinstance(setup, str) else ""
     imports, code_start = _imports(prompt)
@@ -105,7 +113,7 @@ def convert(task: str, record: dict[str, object], options: Options) -> Converted
         ASSERTIONS,
     ])
     candidates = {**imports, **_imports(setup)[0], "testing": "testing", "reflect": "reflect",
-                  "bytes": "bytes"}
+                  "bytes": "bytes", "fmt": "fmt"}
     candidates.pop(TESTIFY, None)
     tests = "\n".join([f"// The hidden test of {task} (HumanEval-X).",
                        "package solution", "", _import_block(candidates, body), body])

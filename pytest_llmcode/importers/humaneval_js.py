@@ -15,8 +15,8 @@ import re
 
 from ..exports import _mask_c_like as masked_code
 from .folder import folder_case
-from .humaneval import required
-from .pycase import Options, Unrepresentable, case_stem
+from .pycase import Options, case_stem
+from .records import Unrepresentable, required
 from .writer import Converted
 
 TIMEOUT_S = 30.0
@@ -78,9 +78,13 @@ BRIDGE = r"""const llmcodeSolution = (() => {
 const llmcodeConsole = Object.assign(Object.create(console), {
   assert(condition, ...data) {
     if (!condition) {
+      // Name the failing line of the test, as a Python assert would show it.
+      const caller = (new Error().stack.split('\n')[2] || '').match(/:(\d+):\d+\)?$/);
+      const lines = require('node:fs').readFileSync(__filename, 'utf8').split('\n');
+      const source = caller ? lines[Number(caller[1]) - 1].trim() : '';
       throw new llmcodeAssert.AssertionError({
-        message: ['Assertion failed', ...data].join(': '), actual: condition, expected: true,
-        operator: 'console.assert',
+        message: ['Assertion failed', source, ...data].filter(Boolean).join(': '),
+        actual: condition, expected: true, operator: 'console.assert',
       });
     }
   },
@@ -89,9 +93,9 @@ const llmcodeConsole = Object.assign(Object.create(console), {
 
 
 def convert(task: str, record: dict[str, object], options: Options) -> Converted:
-    prompt = required(task, record, "prompt")
-    canonical = required(task, record, "canonical_solution")
-    test = required(task, record, "test")
+    prompt = required(record, "prompt")
+    canonical = required(record, "canonical_solution")
+    test = required(record, "test")
     declarations = list(DECLARATION.finditer(masked_code(prompt, template=True)))
     if not declarations:
         raise Unrepresentable("its prompt declares no top-level function")

@@ -22,13 +22,12 @@ from typing import Iterable, Iterator
 from .pycase import (
     PYTHON,
     Options,
-    Unrepresentable,
     case_stem,
     check_module_names,
     fenced,
     one_file_case,
 )
-from .records import Record, task_label
+from .records import Record, Unrepresentable, task_label
 from .writer import Converted, Skipped
 
 TIMEOUT_S = 30.0

@@ -11,6 +11,7 @@ import textwrap
 from dataclasses import dataclass
 
 from .literals import py_string
+from .records import Unrepresentable
 from .writer import CaseFiles
 
 # Names the generated file itself defines at module level; dataset code that defines them
@@ -29,10 +30,6 @@ class Options:
     quality: bool = False  # keep the code-quality and documentation measures in the score
     challenge_tests: bool = False  # MBPP: its challenge_test_list as well
     show_example: bool = True  # MBPP: the first test shown in the prompt, as the datasets do
-
-
-class Unrepresentable(Exception):
-    """The task cannot become a case faithful to its dataset; the message says why."""
 
 
 def case_stem(*parts: str) -> str:

@@ -15,6 +15,10 @@ class SourceError(Exception):
     """The file cannot be read as benchmark records; the message says why."""
 
 
+class Unrepresentable(Exception):
+    """The task cannot become a case faithful to its dataset; the message says why."""
+
+
 def read_records(path: Path) -> list[Record]:
     try:
         raw = path.read_bytes()
@@ -58,6 +62,17 @@ def text_field(record: Record, *names: str) -> str | None:
         if isinstance(value, str):
             return value
     return None
+
+
+def required(record: Record, name: str) -> str:
+    """A text field the case needs, with Windows line ends read as newlines."""
+    value = text_field(record, name)
+    if value is None:
+        if name == "canonical_solution" and "stop_tokens" in record:
+            raise Unrepresentable("a MultiPL-E record: MultiPL-E publishes no canonical "
+                                  "solution, and a case needs one as its reference")
+        raise Unrepresentable(f"it has no `{name}` (a string)")
+    return value.replace("\r\n", "\n")
 
 
 def task_label(record: Record, index: int) -> str:
