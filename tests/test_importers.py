@@ -59,7 +59,8 @@ def assigned(path: Path, name: str) -> object:
     ("humaneval", "humaneval_js.jsonl",
      [f"humanevalx_javascript_90{n}" for n in range(1, 5)], []),
     ("humaneval", "humaneval_go.jsonl", [f"humanevalx_go_90{n}" for n in range(1, 4)], []),
-    ("mbpp", "mbpp.jsonl", ["test_mbpp_901.py", "test_mbpp_902.py", "test_mbpp_903.py"],
+    ("mbpp", "mbpp.jsonl", ["test_mbpp_901.py", "test_mbpp_902.py", "test_mbpp_903.py",
+                            "test_mbpp_905.py"],
      ["skipped mbpp/904: its tests use the code's class `Point`: its objects cannot cross "
       "the isolation boundary to the answer"]),
     ("mbpp", "sanitized-mbpp.json",
@@ -168,6 +169,8 @@ def test_mbpp_prompt_shows_the_first_test_only_and_the_tests_keep_the_datasets_a
         "test_1", "test_2", "test_3"]
     # the code's `import math` is in the asserts' namespace in MBPP's own check
     assert "\nimport math\n" in (out / "test_mbpp_903.py").read_text()
+    # and a constant of the code the asserts read
+    assert "\nLIMIT = 100\n" in (out / "test_mbpp_905.py").read_text()
     # setup code, as MBPP runs it before the asserts
     assert 'SAMPLE = ["apple", "avocado", "banana"]' in (out / "test_mbpp_902.py").read_text()
 

@@ -178,6 +178,11 @@ ANSWERS: dict[str, list[tuple[str, str, str]]] = {
         ("power", PASSED, "import math\ndef circle_area(r):\n    return math.pi * r ** 2\n"),
         ("pi_is_3_14", FAILED, "def circle_area(r):\n    return 3.14 * r * r\n"),
     ],
+    "mbpp_905": [  # a constant of the code the tests read
+        ("own_constant", PASSED, "CAP = 100\ndef below_limit(xs):\n"
+                                 "    return list(filter(lambda x: x < CAP, xs))\n"),
+        ("at_or_below", FAILED, "def below_limit(xs):\n    return [x for x in xs if x <= 100]\n"),
+    ],
     "mbpp_sanitized_911": [
         ("a_list", FAILED, "def two_smallest(numbers):\n    return sorted(numbers)[:2]\n"),
     ],

@@ -73,10 +73,12 @@ def case(task: str, record: Record, options: Options) -> Converted:
     except SyntaxError as exc:
         raise Unrepresentable(f"its code is not valid {PYTHON} (line {exc.lineno}: "
                               f"{exc.msg})") from None
-    exports = _called_functions(solution, tests + challenge, setup + "\n" + "\n".join(imports))
+    exports, constants = _solution_names(solution, tests + challenge,
+                                         setup + "\n" + "\n".join(imports))
     # The dataset's check runs the asserts in the code's namespace: a module the code
-    # imports (math, re) is there for them.
+    # imports (math, re) and a constant it defines are there for them.
     imports += _code_imports_used(code, solution, tests + challenge)
+    imports += [ast.get_source_segment(code, node) or "" for node in constants]
     check_module_names("\n".join(imports) + "\n" + setup)
     named = [(f"test_{n}", t) for n, t in enumerate(tests, 1)]
     named += [(f"test_challenge_{n}", t) for n, t in enumerate(challenge, 1)]
@@ -99,8 +101,10 @@ def case(task: str, record: Record, options: Options) -> Converted:
                          options.timeout_s or TIMEOUT_S, options)
 
 
-def _called_functions(solution: ast.Module, tests: list[str], setup: str) -> list[str]:
-    """The names of the solution the asserts use: each must be a function."""
+def _solution_names(solution: ast.Module, tests: list[str], setup: str
+                    ) -> tuple[list[str], list[ast.stmt]]:
+    """The functions of the solution the asserts call, and the assignments of the
+    constants (`N = 3`) they read."""
     top: dict[str, ast.stmt] = {}
     for node in solution.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -125,16 +129,33 @@ def _called_functions(solution: ast.Module, tests: list[str], setup: str) -> lis
             if (isinstance(found, ast.Name) and isinstance(found.ctx, ast.Load)
                     and found.id in top and found.id not in provided and found.id not in used):
                 used.append(found.id)
-    if not used:
-        raise Unrepresentable("its tests call no function its code defines (no entry point)")
+    functions: list[str] = []
+    constants: list[ast.stmt] = []
     for name in used:
-        if isinstance(top[name], ast.ClassDef):
+        node = top[name]
+        if isinstance(node, ast.ClassDef):
             raise Unrepresentable(f"its tests use the code's class `{name}`: its objects "
                                   "cannot cross the isolation boundary to the answer")
-        if not isinstance(top[name], (ast.FunctionDef, ast.AsyncFunctionDef)):
-            raise Unrepresentable(f"its tests read the code's variable `{name}`, not a "
-                                  "function")
-    return used
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            functions.append(name)
+        elif _is_constant(node):
+            constants += [node] if node not in constants else []
+        else:
+            raise Unrepresentable(f"its tests read the code's variable `{name}`, which is "
+                                  "not a constant the tests could hold themselves")
+    if not functions:
+        raise Unrepresentable("its tests call no function its code defines (no entry point)")
+    return functions, constants
+
+
+def _is_constant(node: ast.stmt) -> bool:
+    if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
+        return False
+    try:
+        ast.literal_eval(node.value)
+    except ValueError:
+        return False
+    return True
 
 
 def _code_imports_used(code: str, solution: ast.Module, tests: list[str]) -> list[str]:
