@@ -16,6 +16,7 @@ from .sanitize import sanitize
 from .status import ERROR, FAILED, NOT_RUN, SKIPPED
 
 UNSAFE_ID = re.compile(r"[^A-Za-z0-9_.-]+")
+SHOWN_LIMIT = 20_000  # a failure's whole text: message, failing tests, output, code excerpt
 
 
 class ItemRunner(Protocol):
@@ -82,7 +83,8 @@ class LLMCodeItem(pytest.Item):
         self.user_properties.extend(row.properties())
         if outcome.status in (ERROR, NOT_RUN):
             # Raised in setup, so pytest reports an error (infrastructure), not a failure.
-            pytest.fail(f"[infrastructure] {outcome.message}", pytrace=False)
+            pytest.fail(sanitize(f"[infrastructure] {outcome.message}", SHOWN_LIMIT),
+                        pytrace=False)
         if outcome.status == SKIPPED:
             pytest.skip(outcome.message)
 
@@ -95,7 +97,9 @@ class LLMCodeItem(pytest.Item):
         self, excinfo: pytest.ExceptionInfo[BaseException]
     ) -> str:
         if isinstance(excinfo.value, AnswerFailed) and self.outcome is not None:
-            return failure_text(self.outcome)
+            # Each part came from a container or the network: shown only once it carries
+            # no terminal escape and no CI log command.
+            return sanitize(failure_text(self.outcome), SHOWN_LIMIT)
         return str(super().repr_failure(excinfo))
 
     def reportinfo(self) -> tuple[str, int | None, str]:
