@@ -287,7 +287,6 @@ func decode(s side, raw any, into reflect.Value, depth int) error {
 				return mismatch(raw, t)
 			}
 			into.SetBytes(data)
-			into.Set(into.Convert(t))
 			return nil
 		}
 		items, ok := raw.([]any)
