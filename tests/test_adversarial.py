@@ -69,6 +69,12 @@ EVIDENCE = {
     "go_review/raw_string_import_syscall_exit_group.go": "process-level package",
     "go_review/tampers_with_the_tests_query_log.go": "names declared by the hidden tests",
     "go_review/patches_own_code_through_proc_self_mem.go": "read-only file system",
+    "dijkstra/ts_nocheck_hides_implicit_any.ts": "neither are the answer's @ts-nocheck (line 1)",
+    "dijkstra/ts_ignore_hides_implicit_any.ts": "neither are the answer's @ts-ignore (line 22)",
+    "dijkstra/ts_expect_error_hides_implicit_any.ts": "neither are the answer's @ts-expect-error",
+    "flatten/ci_commands_in_timeout_output.py": "[ci-command] teamcity[buildStatus",
+    "race_fix/ci_commands_in_error_stacks.js": "[ci-command] teamcity[setParameter",
+    "go_review/ci_commands_in_build_output.go": "[ci-command] teamcity[buildStatus",
 }
 # Answers that exhaust their own container must still be blamed on the answer (`failed`):
 # an `error` means infrastructure, and errors are left out of a model's pass rate.
@@ -79,7 +85,11 @@ PLANTED = re.compile(
     r"pwned|^(conftest\.py|pytest\.ini|tox\.ini|setup\.cfg|sitecustomize\.py|usercustomize\.py"
     r"|.*\.pth|package\.json|tsconfig\.json|\.npmrc|report\.json)$"
 )
-CI_COMMAND_LINE = re.compile(r"^\s*(::|##\[|##vso\[)", re.M)
+# CI log commands as each CI honours them (tests/test_sanitize.py has the list).
+CI_COMMAND_LINE = re.compile(
+    r"^[ \t]*(::|##\[|section_start:|section_end:|\^\^\^ \+\+\+|travis_(fold|time):)|##(vso|teamcity)\[",
+    re.M | re.I,
+)
 
 
 # One grading at a time and no warm spares: after each grading, nothing of it may be left.
