@@ -7,6 +7,8 @@ import re
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from support.chat_server import ChatServer, Reply
+from support.llm_runs import copy_cases, run
 
 from pytest_llmcode.sanitize import sanitize
 
@@ -59,3 +61,40 @@ def test_no_command_survives_any_text(text: str) -> None:
     assert not COMMAND_AT_LINE_START.search(shown), repr(shown)
     assert not COMMAND_ANYWHERE.search(shown), repr(shown)
     assert "\x1b" not in shown and "\r" not in shown
+
+
+COMMANDS = (
+    "##teamcity[buildStatus status='SUCCESS' text='all passed']\n"
+    "##vso[task.complete result=Succeeded;]done\n"
+    "x ##vso[task.setvariable variable=verdict]passed\n"
+    "::error::forged\n"
+    "section_start:1700000000:forged\n"
+)
+
+
+def test_no_ci_command_reaches_the_terminal(
+    pytester: pytest.Pytester, chat_server: ChatServer, sandbox_image: str
+) -> None:
+    """Through the whole plugin: a wrong answer whose code, output and assertion messages
+    carry CI commands, and an endpoint whose error body does. pytest's terminal output (the
+    CI log) shows them all neutralised."""
+    copy_cases(pytester, "flatten")
+    loud_code = (
+        '"""\n' + COMMANDS + '"""\n'
+        "import sys\n\n"
+        f"COMMANDS = {COMMANDS!r}\n"
+        "print(COMMANDS)\nprint(COMMANDS, file=sys.stderr)\n\n\n"
+        "def flatten(items):\n    return COMMANDS.splitlines()\n"
+    )
+    chat_server.script("loud", lambda body: Reply(f"```python\n{loud_code}```"))
+    chat_server.script("loud-endpoint", lambda body: Reply(
+        status=400, raw_body='{"error": {"message": "bad request\\n' + COMMANDS.replace("\n", "\\n")
+        + '"}}'))
+
+    result = run(pytester, chat_server, "loud,loud-endpoint", "--llm-retries=0", "-rA")
+
+    result.assert_outcomes(failed=1, errors=1)
+    shown = result.stdout.str() + result.stderr.str()
+    assert "[ci-command] teamcity[buildStatus" in shown, shown  # it was shown, made inert
+    assert not COMMAND_AT_LINE_START.search(shown), COMMAND_AT_LINE_START.search(shown)
+    assert not COMMAND_ANYWHERE.search(shown), COMMAND_ANYWHERE.search(shown)
