@@ -271,10 +271,10 @@ def without_directives(source: str, tree: ast.Module) -> str:
             named = (decorator.id if isinstance(decorator, ast.Name)
                      else decorator.attr if isinstance(decorator, ast.Attribute) else None)
             if named in aliases and decorator.end_lineno is not None:
-                first, last = lines[decorator.lineno - 1], lines[decorator.end_lineno - 1]
-                at = first.rindex("@", 0, _column(first, decorator.col_offset) + 1)
+                opening, closing = lines[decorator.lineno - 1], lines[decorator.end_lineno - 1]
+                at = opening.rindex("@", 0, _column(opening, decorator.col_offset) + 1)
                 spans.append((decorator.lineno, at, decorator.end_lineno,
-                              _column(last, decorator.end_col_offset or 0)))
+                              _column(closing, decorator.end_col_offset or 0)))
     for first, start, last, end in spans:
         for row in range(first, last + 1):
             line = lines[row - 1]
