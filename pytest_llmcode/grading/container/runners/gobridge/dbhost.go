@@ -36,15 +36,15 @@ type dbArg struct {
 }
 
 type dbReply struct {
-	Err          *string  `json:"err,omitempty"`
-	Columns      []string `json:"columns,omitempty"`
-	Rows         [][]any  `json:"rows,omitempty"`
-	RowsErr      *string  `json:"rows_err,omitempty"`
-	Tx           string   `json:"tx,omitempty"`
-	Affected     *int64   `json:"rows_affected,omitempty"`
-	AffectedErr  *string  `json:"affected_err,omitempty"`
-	InsertID     *int64   `json:"last_insert_id,omitempty"`
-	InsertIDErr  *string  `json:"insert_id_err,omitempty"`
+	Err         *string  `json:"err,omitempty"`
+	Columns     []string `json:"columns,omitempty"`
+	Rows        [][]any  `json:"rows,omitempty"`
+	RowsErr     *string  `json:"rows_err,omitempty"`
+	Tx          string   `json:"tx,omitempty"`
+	Affected    *int64   `json:"rows_affected,omitempty"`
+	AffectedErr *string  `json:"affected_err,omitempty"`
+	InsertID    *int64   `json:"last_insert_id,omitempty"`
+	InsertIDErr *string  `json:"insert_id_err,omitempty"`
 }
 
 type hostedDB struct {

@@ -3,11 +3,13 @@
 // method of which forwards its call, and a server around the answer's own package that
 // serves those calls in the answer's process.
 //
-// Usage: gen REFERENCE.go EXPORTS STAND_IN.go SERVER.go
+// Usage: gen REFERENCE.go EXPORTS TESTS_DIR STAND_IN.go SERVER.go
 //
-// EXPORTS is a comma-separated list of the names the tests use (the case's `exports`;
-// empty: every exported name). The API is what the reference declares under those names,
-// the types they use, and the exported methods of those types. Struct types whose fields
+// EXPORTS is a comma-separated list of the names the tests may use (the case's `exports`;
+// empty: every exported name). The API is what the reference declares under those names
+// and the hidden tests in TESTS_DIR name (as in one process, an answer need only declare
+// what the tests compile against; an empty TESTS_DIR: all of it), the types those use, and
+// the exported methods of those types the tests name. Struct types whose fields
 // are all exported are plain data, copied into the stand-in; a struct type with an
 // unexported field or a method with a pointer receiver is opaque: its values stay in the
 // answer's process and the tests hold a reference (only as a pointer).
@@ -22,6 +24,7 @@ import (
 	"go/printer"
 	"go/token"
 	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -30,21 +33,51 @@ import (
 const bridgeImport = `llmcodebridge "llmcode.local/bridge"`
 
 func main() {
-	if len(os.Args) != 5 {
-		fmt.Fprintln(os.Stderr, "usage: gen REFERENCE.go EXPORTS STAND_IN.go SERVER.go")
+	if len(os.Args) != 6 {
+		fmt.Fprintln(os.Stderr, "usage: gen REFERENCE.go EXPORTS TESTS_DIR STAND_IN.go SERVER.go")
 		os.Exit(2)
 	}
-	api, err := load(os.Args[1], os.Args[2])
+	used, err := testNames(os.Args[3])
+	var api *api
 	if err == nil {
-		err = write(os.Args[3], api.standIn())
+		api, err = load(os.Args[1], os.Args[2], used)
 	}
 	if err == nil {
-		err = write(os.Args[4], api.server())
+		err = write(os.Args[4], api.standIn())
+	}
+	if err == nil {
+		err = write(os.Args[5], api.server())
 	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "the Go bridge cannot serve this case: %v\n", err)
 		os.Exit(1)
 	}
+}
+
+// testNames: every identifier the Go files of dir use (nil: no directory given).
+func testNames(dir string) (map[string]bool, error) {
+	if dir == "" {
+		return nil, nil
+	}
+	paths, err := filepath.Glob(filepath.Join(dir, "*_test.go"))
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]bool{}
+	fset := token.NewFileSet()
+	for _, path := range paths {
+		file, err := parser.ParseFile(fset, path, nil, 0)
+		if err != nil {
+			return nil, fmt.Errorf("the hidden tests do not parse: %v", err)
+		}
+		ast.Inspect(file, func(n ast.Node) bool {
+			if ident, ok := n.(*ast.Ident); ok {
+				names[ident.Name] = true
+			}
+			return true
+		})
+	}
+	return names, nil
 }
 
 func write(path string, source []byte) error {
@@ -75,17 +108,16 @@ type api struct {
 	order    []string // type names, in the reference's order
 	consts   []*ast.GenDecl
 	funcs    []function
-	usedPkgs map[string]bool
 }
 
-func load(path, exports string) (*api, error) {
+func load(path, exports string, used map[string]bool) (*api, error) {
 	fset := token.NewFileSet()
 	file, err := parser.ParseFile(fset, path, nil, 0)
 	if err != nil {
 		return nil, err
 	}
 	a := &api{fset: fset, imports: map[string]string{}, types: map[string]*ast.TypeSpec{},
-		opaque: map[string]bool{}, usedPkgs: map[string]bool{}}
+		opaque: map[string]bool{}}
 	for _, spec := range file.Imports {
 		importPath, _ := strconv.Unquote(spec.Path.Value)
 		name := importPath[strings.LastIndex(importPath, "/")+1:]
@@ -101,7 +133,7 @@ func load(path, exports string) (*api, error) {
 		}
 	}
 	want := func(name string) bool {
-		return ast.IsExported(name) && (len(wanted) == 0 || wanted[name])
+		return ast.IsExported(name) && (len(wanted) == 0 || wanted[name]) && (used == nil || used[name])
 	}
 	declared := map[string]*ast.TypeSpec{}
 	var methods []*ast.FuncDecl
@@ -157,7 +189,8 @@ func load(path, exports string) (*api, error) {
 		}
 		for _, m := range methods {
 			base, pointer := receiver(m)
-			if _, ok := a.types[base]; !ok || !ast.IsExported(m.Name.Name) || taken[m] {
+			named := used == nil || used[m.Name.Name]
+			if _, ok := a.types[base]; !ok || !ast.IsExported(m.Name.Name) || !named || taken[m] {
 				continue
 			}
 			taken[m], changed = true, true
@@ -184,15 +217,6 @@ func load(path, exports string) (*api, error) {
 		if err := a.signature(&a.funcs[i]); err != nil {
 			return nil, err
 		}
-	}
-	for _, spec := range a.types {
-		ast.Inspect(spec.Type, func(n ast.Node) bool {
-			if sel, ok := n.(*ast.SelectorExpr); ok {
-				a.use(sel)
-				return false
-			}
-			return true
-		})
 	}
 	return a, nil
 }
@@ -310,7 +334,6 @@ func (a *api) check(e ast.Expr, param bool) error {
 			if !param {
 				return fmt.Errorf("a *sql.DB can be handed to the answer, not returned")
 			}
-			a.use(sel)
 			return nil
 		}
 		return a.check(t.X, param)
@@ -331,11 +354,9 @@ func (a *api) check(e ast.Expr, param bool) error {
 			if !param {
 				return fmt.Errorf("a context can be handed to the answer, not returned")
 			}
-			a.use(t)
 			return nil
 		}
 		if pkg := foreign[strings.TrimSuffix(name, "."+t.Sel.Name)]; pkg[t.Sel.Name] {
-			a.use(t)
 			return nil
 		}
 		return fmt.Errorf("values of type %s cannot cross", name)
@@ -362,10 +383,6 @@ func (a *api) qualified(sel *ast.SelectorExpr) string {
 		}
 	}
 	return a.source(sel)
-}
-
-func (a *api) use(sel *ast.SelectorExpr) {
-	a.usedPkgs[sel.X.(*ast.Ident).Name] = true
 }
 
 func (a *api) signature(f *function) error {
@@ -454,9 +471,22 @@ func (a *api) typeText(e ast.Expr, qualify bool) string {
 	return a.source(e)
 }
 
-func (a *api) importLines(extra ...string) string {
+// importLines: the imports the package names of nodes refer to, and extra lines.
+func (a *api) importLines(nodes []ast.Node, extra ...string) string {
+	used := map[string]bool{}
+	for _, node := range nodes {
+		ast.Inspect(node, func(n ast.Node) bool {
+			if sel, ok := n.(*ast.SelectorExpr); ok {
+				if pkg, ok := sel.X.(*ast.Ident); ok && a.imports[pkg.Name] != "" {
+					used[pkg.Name] = true
+				}
+				return false
+			}
+			return true
+		})
+	}
 	var names []string
-	for name := range a.usedPkgs {
+	for name := range used {
 		names = append(names, name)
 	}
 	sort.Strings(names)
@@ -467,11 +497,27 @@ func (a *api) importLines(extra ...string) string {
 	return "import (\n" + strings.Join(lines, "\n") + "\n)\n"
 }
 
+// signatures: the parameter and result types of the API's functions and methods.
+func (a *api) signatures() []ast.Node {
+	var nodes []ast.Node
+	for _, f := range a.funcs {
+		nodes = append(nodes, f.decl.Type)
+	}
+	return nodes
+}
+
 const header = "// Code generated by llmcode's Go bridge from the case's reference API. DO NOT EDIT.\n\n"
 
 func (a *api) standIn() []byte {
 	var b strings.Builder
-	b.WriteString(header + "package solution\n\n" + a.importLines(bridgeImport))
+	nodes := a.signatures()
+	for _, spec := range a.types {
+		nodes = append(nodes, spec.Type)
+	}
+	for _, d := range a.consts {
+		nodes = append(nodes, d)
+	}
+	b.WriteString(header + "package solution\n\n" + a.importLines(nodes, bridgeImport))
 	b.WriteString("\nfunc init() {\n")
 	for _, name := range a.order {
 		if a.opaque[name] {
@@ -535,7 +581,7 @@ func (a *api) server() []byte {
 	b.WriteString(header + "// The answer's side of the bridge: every function and method of the case's API,\n" +
 		"// called with the tests' arguments. A compile error here means the answer's package does\n" +
 		"// not declare the API the case asks for, with these exact types.\n" +
-		"package main\n\n" + a.importLines(bridgeImport, `solution "solution"`))
+		"package main\n\n" + a.importLines(a.signatures(), bridgeImport, `solution "solution"`))
 	b.WriteString("\nfunc main() {\n")
 	for _, name := range a.order {
 		if a.opaque[name] {
