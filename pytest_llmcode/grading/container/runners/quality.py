@@ -3,8 +3,9 @@
 Usage: quality.py LANGUAGE PATH_TO_ANSWER_FILE
 
 Prints one JSON object: {"quality": 0..10, "documentation": 0..10, "details": {...}}.
-run.py and tester.py start it with start_quality() and collect it with
-Measurement.finish(); the tester measures Python answers in a fork of its warm process.
+The tester starts it with start_quality() and collects it with Measurement.finish(), in
+its own container, where no answer runs; Python answers are measured in a fork of its warm
+process.
 
 The answer is never executed: only parsers, linters, type checkers and compilers look at
 it. Quality is 10 minus one point per finding of the language's own tools (floored at 0);
