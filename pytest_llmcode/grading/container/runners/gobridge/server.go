@@ -60,6 +60,7 @@ func Serve(funcs map[string]Func) {
 	for {
 		conn, err := listener.Accept()
 		if err != nil {
+			time.Sleep(10 * time.Millisecond) // out of descriptors, say: the answer's doing
 			continue
 		}
 		go serveConn(conn, funcs)
