@@ -101,13 +101,13 @@ type param struct {
 }
 
 type api struct {
-	fset     *token.FileSet
-	imports  map[string]string // local name -> import path
-	types    map[string]*ast.TypeSpec
-	opaque   map[string]bool
-	order    []string // type names, in the reference's order
-	consts   []*ast.GenDecl
-	funcs    []function
+	fset    *token.FileSet
+	imports map[string]string // local name -> import path
+	types   map[string]*ast.TypeSpec
+	opaque  map[string]bool
+	order   []string // type names, in the reference's order
+	consts  []*ast.GenDecl
+	funcs   []function
 }
 
 func load(path, exports string, used map[string]bool) (*api, error) {
