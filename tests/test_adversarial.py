@@ -106,6 +106,8 @@ BLAMED_ON_THE_ANSWER = {
 # pipes is not the measure (this answer has no doc comment at all).
 NO_CORRECTNESS = {"go_review/prints_pass_lines_then_hangs.go"}
 MEASURED_UNDOCUMENTED = {"go_review/forges_its_quality_measure.go"}
+# An answer whose comments and decorators would switch mypy off: mypy finds its untyped defs.
+MYPY_NOT_SILENCED = {"flatten/silences_mypy_with_directives.py"}
 
 # Files hostile answers try to plant; any new one on the host is a breach wherever it is.
 PLANTED = re.compile(
@@ -195,6 +197,10 @@ def test_hostile_answer_never_passes(
     if key in NO_CORRECTNESS:
         score = score_item(grade, expected, weights_for(case.weights))
         assert (score.correctness, score.edge_cases) == (0.0, 0.0), score
+    if key in MYPY_NOT_SILENCED:
+        assert grade.quality is not None and grade.quality.measured, grade.quality
+        assert any(f.startswith("mypy:") and "no-untyped-def" in f
+                   for f in grade.quality.findings), grade.quality.findings
     if key in MEASURED_UNDOCUMENTED:
         assert grade.quality is not None and grade.quality.documentation == 0.0, grade.quality
         assert "forged" not in grade.quality.tools
