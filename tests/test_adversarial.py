@@ -51,10 +51,13 @@ HOSTILE = sorted(p for p in ADVERSARIAL.glob("*/*") if p.is_file() and p.parent.
 TIME_LIMITS = {"python": 8.0, "javascript": 8.0, "typescript": 30.0, "go": 20.0}
 # What a Go test shows when the answer's process is gone (exited, killed, crashed).
 GO_ANSWER_GONE = "no reply from the answer's process"
+# Which of the two the tester sees depends on whether the supervisor died before or after
+# it reported the answer as started; either shows the attack ran.
+SUPERVISOR_GONE = ("closed the connection", "stopped answering its supervisor")
 
 # Text that must reach the grade: proof that the attack really ran and that what it tried
 # to show (its loot, its injected commands) travelled as far as the grade, neutralised.
-EVIDENCE = {
+EVIDENCE: dict[str, str | tuple[str, ...]] = {
     "flatten/dumps_environment.py": "HOME=/tmp",
     "flatten/injects_terminal_and_ci_commands.py": "[ci-command] error",
     "flatten/outbound_connections.py": "metadata:",
@@ -83,9 +86,9 @@ EVIDENCE = {
     "go_review/prints_pass_lines_then_hangs.go": "--- PASS: TestEdgeNoUsers",
     "go_review/forges_its_quality_measure.go": "forged quality written to",
     "go_review/kills_every_process_of_its_container.go": GO_ANSWER_GONE,
-    "flatten/kills_its_supervisor.py": "closed the connection",
-    "flatten/stops_its_container.py": "closed the connection",
-    "race_fix/kills_its_supervisor.js": "stopped answering its supervisor",
+    "flatten/kills_its_supervisor.py": SUPERVISOR_GONE,
+    "flatten/stops_its_container.py": SUPERVISOR_GONE,
+    "race_fix/kills_its_supervisor.js": SUPERVISOR_GONE,
     "dijkstra/ts_nocheck_hides_implicit_any.ts": "neither are the answer's @ts-nocheck (line 1)",
     "dijkstra/ts_ignore_hides_implicit_any.ts": "neither are the answer's @ts-ignore (line 22)",
     "dijkstra/ts_expect_error_hides_implicit_any.ts": "neither are the answer's @ts-expect-error",
@@ -191,7 +194,10 @@ def test_hostile_answer_never_passes(
     assert not CI_COMMAND_LINE.search(text), "a CI workflow command reached the grade"
     key = f"{answer.parent.name}/{answer.name}"
     if key in EVIDENCE:
-        assert EVIDENCE[key] in text, f"the attack did not run as intended: {grade.message}\n{grade.output}"
+        signs = EVIDENCE[key]
+        signs = (signs,) if isinstance(signs, str) else signs
+        assert any(sign in text for sign in signs), \
+            f"the attack did not run as intended: {grade.message}\n{grade.output}"
     if key in BLAMED_ON_THE_ANSWER:
         assert grade.verdict == "failed", grade.message
     if key in NO_CORRECTNESS:
