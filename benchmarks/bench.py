@@ -240,13 +240,13 @@ def languages(grader: Grader, repeats: int = 5) -> None:
             return statistics.median(g.timings.get(key, 0.0) for g in grades)
 
         kind = "express" if case.interface == "http" else case.language
-        rows.append((case.name, kind, grades[0].isolation,
+        rows.append((case.name, kind,
                      statistics.median(g.duration_s for g in grades), median("container_start_s"),
                      median("waited_for_container_s"), median("compile_s"), median("test_s"),
                      median("quality_wait_s")))
     table(f"Per-language grading, median of {repeats} (container start is hidden by the warm "
           "pool unless waited for)",
-          ("case", "language", "isolation", "total s", "container start s", "waited s",
+          ("case", "language", "total s", "container start s", "waited s",
            "compile s", "test run s", "quality extra s"), rows)
 
 

@@ -20,6 +20,7 @@ from .status import ERROR, FAILED, NOT_RUN, SKIPPED
 from .suites import BROKEN
 
 UNSAFE_ID = re.compile(r"[^A-Za-z0-9_.-]+")
+SHOWN_LIMIT = 20_000  # a failure's whole text: message, failing tests, output, code excerpt
 
 
 class CaseRunner(Protocol):
@@ -107,7 +108,7 @@ class LLMCodeItem(pytest.Item):
             # Raised in setup, so pytest reports an error (infrastructure or a broken case:
             # never the model's fault), not a failure.
             label = "" if outcome.message.startswith(BROKEN) else "[infrastructure] "
-            pytest.fail(f"{label}{outcome.message}", pytrace=False)
+            pytest.fail(sanitize(f"{label}{outcome.message}", SHOWN_LIMIT), pytrace=False)
         if outcome.status == SKIPPED:
             pytest.skip(outcome.message)
 
@@ -120,7 +121,9 @@ class LLMCodeItem(pytest.Item):
         self, excinfo: pytest.ExceptionInfo[BaseException]
     ) -> str:
         if isinstance(excinfo.value, AnswerFailed) and self.outcome is not None:
-            return failure_text(self.outcome)
+            # Each part came from a container or the network: shown only once it carries
+            # no terminal escape and no CI log command.
+            return sanitize(failure_text(self.outcome), SHOWN_LIMIT)
         return str(super().repr_failure(excinfo))
 
     def reportinfo(self) -> tuple[str, int | None, str]:

@@ -74,11 +74,6 @@ class Suites:
             suite = self._suites.get(case.name)
         return suite.result() if suite is not None and suite.done() else None
 
-    def context(self, case: EvalCase) -> str:
-        """What besides the code decides a verdict: the image, and how it isolates."""
-        assert self._grader is not None
-        return f"{self._image_id}|{self._grader.isolation_for(case)}"
-
     def grade(self, case: EvalCase, code: str, expected: frozenset[str] | None) -> Grade:
         """Grade, or reuse the verdict of an identical grading (with a known image)."""
         return self.grade_or_reuse(case, code, expected)[0]
@@ -89,7 +84,7 @@ class Suites:
         assert self._grader is not None
         cacheable = self._image_id is not None
         if cacheable:
-            cached = self.cache.get(case, code, expected, self.context(case))
+            cached = self.cache.get(case, code, expected, str(self._image_id))
             if cached is not None:
                 return cached, True
         try:
@@ -97,7 +92,7 @@ class Suites:
         except Exception as exc:  # noqa: BLE001 - a bug must not hang the item
             return Grade(ERROR, f"grading crashed: {exc!r}"), False
         if cacheable:
-            self.cache.put(case, code, expected, self.context(case), grade)
+            self.cache.put(case, code, expected, str(self._image_id), grade)
         return grade, False
 
     def _validate(self, case: EvalCase, suite: Future[Suite]) -> None:

@@ -1,5 +1,5 @@
 """Verdicts that need not be graded twice: the same code, for the same case content, held
-to the same expected test ids, in the same sandbox image and isolation, gets the same
+to the same expected test ids, in the same sandbox image, gets the same
 verdict. One JSON file per verdict, in pytest's cache directory (`.pytest_cache`), so
 `--cache-clear` empties it and `-p no:cacheprovider` turns it off.
 

@@ -27,25 +27,37 @@ from support.chat_server import bundled_cases
 
 from pytest_llmcode.cases import EvalCase
 from pytest_llmcode.grading.confinement import confirm_confined
-from pytest_llmcode.grading.containers import LABEL, Limits, Mount, Sandbox, SandboxError, _labels
+from pytest_llmcode.grading.containers import (
+    ANSWER_USER,
+    LABEL,
+    Limits,
+    Mount,
+    Sandbox,
+    SandboxError,
+    _labels,
+)
 from pytest_llmcode.grading.grade import Grade
 from pytest_llmcode.grading.grader import Grader
 from pytest_llmcode.grading.tester_client import TESTER
+from pytest_llmcode.scoring.score import score_item, weights_for
 
 REPO = Path(__file__).resolve().parent.parent
 ADVERSARIAL = Path(__file__).resolve().parent / "adversarial"
 CASES = {case.name: case for case in bundled_cases()}
 HOSTILE = sorted(p for p in ADVERSARIAL.glob("*/*") if p.is_file() and p.parent.name in CASES)
-# Answers graded with isolation="process" (the answer in the test container, as for Go).
-PROCESS_MODE = ADVERSARIAL / "process_mode"
 
-# Short limits so that answers which hang cost seconds; TypeScript is compiled in the
-# answer's container before the first call, which takes several seconds on its own.
-TIME_LIMITS = {"python": 8.0, "javascript": 8.0, "typescript": 30.0, "go": 10.0}
+# Short limits so that answers which hang cost seconds; TypeScript and Go are compiled in
+# the answer's container before the first call, which takes seconds on its own.
+TIME_LIMITS = {"python": 8.0, "javascript": 8.0, "typescript": 30.0, "go": 20.0}
+# What a Go test shows when the answer's process is gone (exited, killed, crashed).
+GO_ANSWER_GONE = "no reply from the answer's process"
+# Which of the two the tester sees depends on whether the supervisor died before or after
+# it reported the answer as started; either shows the attack ran.
+SUPERVISOR_GONE = ("closed the connection", "stopped answering its supervisor")
 
 # Text that must reach the grade: proof that the attack really ran and that what it tried
 # to show (its loot, its injected commands) travelled as far as the grade, neutralised.
-EVIDENCE = {
+EVIDENCE: dict[str, str | tuple[str, ...]] = {
     "flatten/dumps_environment.py": "HOME=/tmp",
     "flatten/injects_terminal_and_ci_commands.py": "[ci-command] error",
     "flatten/outbound_connections.py": "metadata:",
@@ -58,28 +70,58 @@ EVIDENCE = {
     "race_fix/injects_terminal_and_ci_commands.js": "[ci-command] error",
     "go_review/dumps_environment.go": "HOME=/tmp",
     "go_review/injects_terminal_and_ci_commands.go": "[ci-command] error",
-    "go_review/init_os_exit.go": "func init",
-    "go_review/forged_pass_lines_literal.go": "imitates go test output",
-    "go_review/aliased_os_exit_after_forged_pass.go": "os.Exit",
-    "go_review/dot_import_os_exit.go": "os.Exit",
-    "go_review/flag_help_exits_0.go": "process-level package",
-    "go_review/os_args_runs_no_tests.go": "os.Args",
-    "go_review/starts_process_that_outlives_the_tests.go": "os.StartProcess",
-    "go_review/cgi_handler_starts_process_that_outlives_the_tests.go": "process-level package",
-    "go_review/raw_string_import_syscall_exit_group.go": "process-level package",
-    "go_review/tampers_with_the_tests_query_log.go": "names declared by the hidden tests",
+    "go_review/init_os_exit.go": GO_ANSWER_GONE,
+    "go_review/forged_pass_lines_literal.go": "--- PASS: TestFindUsersByNameReturnsMatches",
+    "go_review/aliased_os_exit_after_forged_pass.go": GO_ANSWER_GONE,
+    "go_review/dot_import_os_exit.go": GO_ANSWER_GONE,
+    "go_review/flag_help_exits_0.go": GO_ANSWER_GONE,
+    "go_review/cgi_handler_starts_process_that_outlives_the_tests.go": "net/http/cgi",
+    "go_review/raw_string_import_syscall_exit_group.go": GO_ANSWER_GONE,
     "go_review/patches_own_code_through_proc_self_mem.go": "read-only file system",
+    "go_review/forges_report_with_stolen_nonce.go": "/report/report.json: no such file",
+    "go_review/rewrites_hidden_tests_and_fills_report.go": "/case/solution_test.go: no such file",
+    "go_review/escaped_import_path_exits_after_forged_pass.go": GO_ANSWER_GONE,
+    "go_review/reflection_calls_exit_after_forged_pass.go": GO_ANSWER_GONE,
+    "go_review/rewrites_the_drivers_query_log_by_reflection.go": "no query log reachable",
+    "go_review/prints_pass_lines_then_hangs.go": "--- PASS: TestEdgeNoUsers",
+    "go_review/forges_its_quality_measure.go": "forged quality written to",
+    "go_review/kills_every_process_of_its_container.go": GO_ANSWER_GONE,
+    "flatten/kills_its_supervisor.py": SUPERVISOR_GONE,
+    "flatten/stops_its_container.py": SUPERVISOR_GONE,
+    "race_fix/kills_its_supervisor.js": SUPERVISOR_GONE,
+    "dijkstra/ts_nocheck_hides_implicit_any.ts": "neither are the answer's @ts-nocheck (line 1)",
+    "dijkstra/ts_ignore_hides_implicit_any.ts": "neither are the answer's @ts-ignore (line 22)",
+    "dijkstra/ts_expect_error_hides_implicit_any.ts": "neither are the answer's @ts-expect-error",
+    "flatten/ci_commands_in_timeout_output.py": "[ci-command] teamcity[buildStatus",
+    "race_fix/ci_commands_in_error_stacks.js": "[ci-command] teamcity[setParameter",
+    "go_review/ci_commands_in_build_output.go": "[ci-command] teamcity[buildStatus",
 }
-# Answers that exhaust their own container must still be blamed on the answer (`failed`):
-# an `error` means infrastructure, and errors are left out of a model's pass rate.
-BLAMED_ON_THE_ANSWER = {"flatten/fork_bomb.py", "flatten/thread_bomb.py", "flatten/allocates_8gb.py"}
+# Answers that exhaust or kill their own container must still be blamed on the answer
+# (`failed`): an `error` means infrastructure, and errors are left out of a model's pass rate
+# and its score.
+BLAMED_ON_THE_ANSWER = {
+    "flatten/fork_bomb.py", "flatten/thread_bomb.py", "flatten/allocates_8gb.py",
+    "flatten/kills_its_supervisor.py", "flatten/stops_its_container.py",
+    "race_fix/kills_its_supervisor.js", "go_review/kills_every_process_of_its_container.go",
+}
+# Answers that forge a measure: only what the trusted side saw may count. Forged pass lines
+# before a timeout score no correctness; a quality result written into the container's
+# pipes is not the measure (this answer has no doc comment at all).
+NO_CORRECTNESS = {"go_review/prints_pass_lines_then_hangs.go"}
+MEASURED_UNDOCUMENTED = {"go_review/forges_its_quality_measure.go"}
+# An answer whose comments and decorators would switch mypy off: mypy finds its untyped defs.
+MYPY_NOT_SILENCED = {"flatten/silences_mypy_with_directives.py"}
 
 # Files hostile answers try to plant; any new one on the host is a breach wherever it is.
 PLANTED = re.compile(
     r"pwned|^(conftest\.py|pytest\.ini|tox\.ini|setup\.cfg|sitecustomize\.py|usercustomize\.py"
     r"|.*\.pth|package\.json|tsconfig\.json|\.npmrc|report\.json)$"
 )
-CI_COMMAND_LINE = re.compile(r"^\s*(::|##\[|##vso\[)", re.M)
+# CI log commands as each CI honours them (tests/test_sanitize.py has the list).
+CI_COMMAND_LINE = re.compile(
+    r"^[ \t]*(::|##\[|section_start:|section_end:|\^\^\^ \+\+\+|travis_(fold|time):)|##(vso|teamcity)\[",
+    re.M | re.I,
+)
 
 
 # One grading at a time and no warm spares: after each grading, nothing of it may be left.
@@ -110,7 +152,7 @@ def expected_ids(grader: Grader) -> dict[str, frozenset[str]]:
 def test_every_case_has_hostile_answers() -> None:
     by_case = {p.parent.name for p in HOSTILE}
     assert by_case == set(CASES), "every bundled case gets hostile answers"
-    assert {p.name for p in ADVERSARIAL.iterdir()} == set(CASES) | {PROCESS_MODE.name}
+    assert {p.name for p in ADVERSARIAL.iterdir()} == set(CASES)
     assert len(HOSTILE) >= 30
     for path in HOSTILE:
         assert path.suffix == Path(CASES[path.parent.name].solution_file).suffix, path
@@ -152,48 +194,43 @@ def test_hostile_answer_never_passes(
     assert not CI_COMMAND_LINE.search(text), "a CI workflow command reached the grade"
     key = f"{answer.parent.name}/{answer.name}"
     if key in EVIDENCE:
-        assert EVIDENCE[key] in text, f"the attack did not run as intended: {grade.message}\n{grade.output}"
+        signs = EVIDENCE[key]
+        signs = (signs,) if isinstance(signs, str) else signs
+        assert any(sign in text for sign in signs), \
+            f"the attack did not run as intended: {grade.message}\n{grade.output}"
     if key in BLAMED_ON_THE_ANSWER:
         assert grade.verdict == "failed", grade.message
+    if key in NO_CORRECTNESS:
+        score = score_item(grade, expected, weights_for(case.weights))
+        assert (score.correctness, score.edge_cases) == (0.0, 0.0), score
+    if key in MYPY_NOT_SILENCED:
+        assert grade.quality is not None and grade.quality.measured, grade.quality
+        assert any(f.startswith("mypy:") and "no-untyped-def" in f
+                   for f in grade.quality.findings), grade.quality.findings
+    if key in MEASURED_UNDOCUMENTED:
+        assert grade.quality is not None and grade.quality.documentation == 0.0, grade.quality
+        assert "forged" not in grade.quality.tools
 
 
-def test_no_process_outlives_the_tests_to_rewrite_the_report(
-    sandbox_image: str, scratch: Path, expected_ids: dict[str, frozenset[str]]
-) -> None:
-    """In process mode (the answer in the test container, as Go answers are) an answer starts
-    a process in a new session that waits for the runner's real report, nonce included, and
-    flips its failures to passes: the runner kills every other process before it writes."""
-    case = dataclasses.replace(CASES["flatten"], timeout_s=TIME_LIMITS["python"])
-    sandbox = Sandbox(sandbox_image)
-    before = _host_state(case)
-    try:
-        grader = Grader(sandbox, scratch, isolation="process")
-        answer = (PROCESS_MODE / "escaped_process_rewrites_report.py").read_text()
-        grade = grader.grade(case, answer, expected_ids["flatten"])
-    finally:
-        sandbox.close()
-    assert grade.isolation == "process"
-    assert grade.verdict == "failed", grade.message
-    assert "did not pass" in grade.message
-    assert _own_containers() == []
-    assert _foreign(_host_state(case)["tmp"] - before["tmp"]) == set()
-
-
-def test_go_integrity_scan_spares_words_in_comments_and_strings(
+def test_go_answers_may_use_what_the_old_scan_rejected(
     grader: Grader, expected_ids: dict[str, frozenset[str]]
 ) -> None:
-    """The Go scan looks for identifiers in code: a correct answer that only mentions Exit,
-    os.Args, StartProcess or a hidden helper's name in comments and strings still passes."""
+    """A Go answer runs in its own process: `func init`, os.Args, the flag package and
+    os.Exit in code that never runs are a correct answer's to use (a static scan rejected
+    them when the answer shared the tests' process)."""
     case = CASES["go_review"]
-    reference = case.reference_file.read_text()
-    benign = reference.replace(
+    benign = case.reference_file.read_text().replace(
+        'import (\n', 'import (\n\t"flag"\n\t"os"\n', 1
+    ).replace(
         "// Connection-pool settings applied by NewStore.",
-        "// Exit early, os.Args, StartProcess and llmtRegistry are only words in a comment.\n"
-        'var _ = "os.Exit(0) flag.ExitOnError os.Args os.StartProcess llmtRegistry"\n\n'
+        "var verbose = flag.NewFlagSet(\"store\", flag.ContinueOnError)\n\n"
+        "func init() {\n\tif len(os.Args) > 99 {\n\t\tos.Exit(3)\n\t}\n}\n\n"
         "// Connection-pool settings applied by NewStore.",
     )
+    assert "func init()" in benign and '"flag"' in benign
     grade = grader.grade(case, benign, expected_ids[case.name])
     assert grade.verdict == "passed", grade.message + "\n" + grade.output
+    assert grade.isolation == "container"
 
 
 class UnconfinedSandbox(Sandbox):
@@ -207,6 +244,7 @@ class UnconfinedSandbox(Sandbox):
         environment: dict[str, str],
         time_limit_s: float,
         limits: Limits | None = None,
+        user: str = ANSWER_USER,
     ) -> str:
         container = self.client.containers.create(
             self.image,

@@ -3,6 +3,9 @@ language's own tools find what they should, doc comments are counted, nothing is
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+
 import pytest
 from support.chat_server import bundled_cases
 
@@ -85,3 +88,63 @@ def test_the_answer_is_never_executed(grader: Grader) -> None:
             'def flatten(items: list[int]) -> list[int]:\n    """Same."""\n    return items\n')
     quality = measure(grader, CASES["flatten"], code)
     assert quality.documentation == 10.0
+
+
+# Each language's sloppy answer, and the same answer carrying every directive its tools
+# know for switching a check off. The directives must not raise the quality score.
+GO_SLOPPY = SLOPPY["go_review"]
+TS_SLOPPY = SLOPPY["dijkstra"].replace("// @ts-nocheck\n", "").replace(
+    "  const path: string[] = [];", "  const unusedCounter = 0;\n  const path: string[] = [];")
+SUPPRESSED = {
+    "flatten": (
+        SLOPPY["flatten"],
+        "# mypy: ignore-errors\n# pyright: basic\n"
+        + SLOPPY["flatten"].replace("import os\n", "import os  # noqa: F401\n")
+        .replace("def flatten(items):\n", "def flatten(items):  # type: ignore\n"),
+    ),
+    "flatten-no-type-check": (
+        SLOPPY["flatten"],
+        "from typing import no_type_check as unchecked\n"
+        + SLOPPY["flatten"].replace("def flatten(items):\n", "@unchecked\ndef flatten(items):\n"),
+    ),
+    "race_fix": (
+        SLOPPY["race_fix"],
+        "// @ts-nocheck\n/* eslint-disable */\n"
+        + SLOPPY["race_fix"].replace("  var res", "  // eslint-disable-next-line no-var\n  var res"),
+    ),
+    "dijkstra": (
+        TS_SLOPPY,
+        "// @ts-nocheck\n/// <reference no-default-lib=\"true\"/>\n"
+        + TS_SLOPPY.replace("  const unusedCounter", "  // @ts-ignore\n  const unusedCounter"),
+    ),
+    "go_review": (
+        GO_SLOPPY,
+        "//go:build ignore\n\n" + GO_SLOPPY.replace("\treturn &Store{db: db}", "\treturn &Store{db: db} //nolint"),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SUPPRESSED))
+def test_suppression_directives_do_not_raise_the_quality_score(grader: Grader, name: str) -> None:
+    case = CASES[name.split("-")[0]]
+    plain_code, suppressed_code = SUPPRESSED[name]
+    assert plain_code != suppressed_code
+    plain = measure(grader, case, plain_code)
+    suppressed = measure(grader, case, suppressed_code)
+    assert plain.quality is not None and plain.quality < 10.0, plain.findings
+    assert suppressed.quality is not None and suppressed.quality <= plain.quality, (
+        plain.findings, suppressed.findings)
+    # Every finding of the plain answer is still found (the directives add lines: compare
+    # findings without their positions).
+    missing = Counter(map(_unplaced, plain.findings)) - Counter(map(_unplaced, suppressed.findings))
+    assert not missing, (plain.findings, suppressed.findings)
+
+
+def _unplaced(finding: str) -> str:
+    return re.sub(r"[\w./-]+\.(py|js|ts|go)(:\d+)*:?", "FILE", finding)
+
+
+def test_the_type_checks_findings_survive_type_ignore_comments(grader: Grader) -> None:
+    quality = measure(grader, CASES["flatten"], SUPPRESSED["flatten"][1])
+    text = "\n".join(quality.findings)
+    assert "no-untyped-def" in text and "'os' imported but unused" in text, text

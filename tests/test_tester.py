@@ -14,6 +14,7 @@ from support.grading import open_grader
 
 from pytest_llmcode.cases import EvalCase
 from pytest_llmcode.grading import tester_client as tester_module
+from pytest_llmcode.grading.containers import ANSWER_USER, TESTER_USER
 from pytest_llmcode.grading.grade import Grade
 from pytest_llmcode.grading.grader import Grader
 
@@ -86,16 +87,23 @@ def test_a_tester_retires_when_idle_and_the_next_job_starts_another(
 
 
 def test_the_answers_container_has_nothing_writable_on_the_host(grader: Grader) -> None:
-    slot = grader.pool.take("container")
+    case = CASES["flatten"]
+    assert grader.grade(case, case.reference_file.read_text(), None).verdict == "passed"
+    slot = grader.pool.take()
     client = docker.from_env()
     try:
         details = client.api.inspect_container(slot.container)
+        tester = client.api.inspect_container(grader.tester.container)
     finally:
         client.close()
         grader.pool.release(slot)
     assert details["HostConfig"]["NetworkMode"] == "none"
     assert details["HostConfig"]["ReadonlyRootfs"] is True
     assert [(m["Destination"], m["RW"]) for m in details["Mounts"]] == [("/answer", False)]
+    # Answers run as another user than the tests: no process or file of the tester's is
+    # the answer's own.
+    assert details["Config"]["User"] == ANSWER_USER
+    assert tester["Config"]["User"] == TESTER_USER != ANSWER_USER
 
 
 def test_an_answer_dialing_back_silently_holds_up_nothing(grader: Grader) -> None:

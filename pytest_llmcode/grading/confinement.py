@@ -7,7 +7,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .containers import Mount, Sandbox, SandboxError
+from .containers import TESTER_USER, Mount, Sandbox, SandboxError
 from .grader import read_report
 
 SELFTEST = "/opt/llmcode/selftest.py"
@@ -23,7 +23,8 @@ def confirm_confined(sandbox: Sandbox, scratch: Path) -> None:
         nonce = secrets.token_hex(16)
         limits = sandbox.limits
         container = sandbox.start(
-            ["python3", SELFTEST, str(limits.pids), str(limits.memory_mb << 20)],
+            ["python3", SELFTEST, str(limits.pids), str(limits.memory_mb << 20),
+             TESTER_USER.split(":")[0]],
             [Mount(str(report_dir), "/report", writable=True)],
             {"LLMCODE_NONCE": nonce},
             time_limit_s=20,

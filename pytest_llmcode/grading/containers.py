@@ -20,6 +20,10 @@ if TYPE_CHECKING:
     import docker
 
 LABEL = "llmcode"
+# Answers run as one user, the trusted tester as another: nothing an answer's process does
+# reaches a process or a file of the tests' by being the same user.
+ANSWER_USER = "65533:65533"
+TESTER_USER = "65534:65534"
 START_HINT = "start it with `bash scripts/start-docker.sh` (or your usual Docker service)"
 
 
@@ -49,7 +53,7 @@ class Mount:
 @dataclass(frozen=True)
 class ContainerRun:
     exit_code: int | None
-    killed_by_watchdog: bool
+    timed_out: bool  # past the limit plus grace, the work not done: the caller removes it
     duration_s: float
 
 
@@ -92,6 +96,7 @@ class Sandbox:
         environment: dict[str, str],
         time_limit_s: float,
         limits: Limits | None = None,
+        user: str = ANSWER_USER,
     ) -> str:
         """Start a container with no network and return its id; it stops itself at the time
         limit and the engine removes it when it stops. `limits` replaces this sandbox's
@@ -129,16 +134,16 @@ class Sandbox:
                     type="json-file", config={"max-size": "1m", "max-file": "1"}
                 ),
             )
-            # /proc read-only (Docker's own read-only /proc paths all lie beneath it): a
-            # process can otherwise write its own code through /proc/self/mem, and an answer
-            # that shares a process with its tests (Go) would patch the test binary.
+            # /proc read-only (Docker's own read-only /proc paths all lie beneath it): through
+            # /proc/<pid>/mem a process can otherwise rewrite its own code, or the code of
+            # the answer's supervisor, which runs as the answer's user.
             host_config["ReadonlyPaths"] = ["/proc"]
             container_id = str(
                 api.create_container(
                     self.image,
                     ["timeout", "-k", "2", f"{time_limit_s:g}", *command],
                     detach=True,
-                    user="65534:65534",
+                    user=user,
                     environment={"HOME": "/tmp", "LANG": "C.UTF-8", **environment},
                     working_dir="/tmp",
                     labels=_labels(time_limit_s + lim.watchdog_grace_s),
@@ -166,7 +171,9 @@ class Sandbox:
         self, container_id: str, done: Callable[[], bool], time_limit_s: float
     ) -> ContainerRun:
         """Wait until `done()` (the container's work is there, whether or not it has exited
-        yet) or the container stops; past the limit plus grace the host kills it."""
+        yet) or the container stops, at most the limit plus grace: then the run has
+        `timed_out` and the caller decides what to remove (the tester serves other gradings
+        too)."""
         import docker
 
         started = time.monotonic()
@@ -186,8 +193,9 @@ class Sandbox:
                 if not state.get("Running"):
                     return ContainerRun(state.get("ExitCode"), False, time.monotonic() - started)
             time.sleep(0.005)
-        self.remove(container_id)
-        return ContainerRun(None, True, time.monotonic() - started)
+        # Once more: this process may have been stalled past the deadline (another thread
+        # holding the interpreter) while the work was done in time.
+        return ContainerRun(None, not done(), time.monotonic() - started)
 
     def remove(self, container_id: str) -> None:
         if self._client is not None:

@@ -24,9 +24,11 @@ class Grade:
     output: str = ""
     duration_s: float = 0.0
     missing: tuple[str, ...] = field(default=())
-    isolation: str = ""  # container | process: where the verdict was obtained
+    isolation: str = ""  # where the verdict was obtained, as the host knows it ("container")
     timings: dict[str, float] = field(default_factory=dict)
     quality: Quality | None = None  # the sandbox's static measure of the answer
+    # The answer prevented its own grading (Grader.grade): failed, nothing measured.
+    forfeited: bool = False
 
     @property
     def failed_tests(self) -> list[TestResult]:

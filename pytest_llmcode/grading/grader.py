@@ -1,6 +1,6 @@
 """Grading: run an answer against a case's hidden tests in the sandbox and decide a verdict.
 
-Exit codes and output are never evidence of a pass: the verdict comes from the runner's
+Exit codes and output are never evidence of a pass: the verdict comes from the tester's
 JSON report, which must carry this grading's random nonce and name every hidden test.
 """
 
@@ -12,11 +12,10 @@ import secrets
 import shutil
 import stat
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..cases import EvalCase
-from ..files import write_atomic
 from ..sanitize import sanitize
 from ..status import ERROR, FAILED, PASSED, Verdict
 from .containers import Sandbox, SandboxError
@@ -26,29 +25,35 @@ from .tester_client import Tester
 from .warm_pool import Slot, WarmPool
 
 REPORT_LIMIT = 2 << 20
+# Where every verdict is obtained: the answer in a container of its own, as another user,
+# the tests in the trusted tester. Set here, never read from what a container wrote.
+ISOLATION = "container"
 
 
-# Languages whose hidden tests must share a process with the answer (Go's package tests).
-PROCESS_ONLY = frozenset({"go"})
+@dataclass(frozen=True)
+class Unsettled:
+    """A grading that ended without a verdict: nobody is blamed yet (Grader.grade decides)."""
+
+    reason: str
 
 
 class Grader:
     """Grades answers in the sandbox.
 
-    isolation="container" (the default) runs each answer in a fresh container of its own and
-    its hidden tests in the tester, a long-lived trusted container that no answer code ever
-    runs in; only plain data crosses, through a socket the tester owns. "process" runs the
-    answer and its tests in one fresh container (always so for Go, whose tests are white-box
-    package tests). Containers come from a warm pool with `spares` started ahead; the
-    tester is sized to run `workers` gradings at once.
+    Each answer runs in a fresh container of its own, as another user than the tests; its
+    hidden tests run in the tester, a long-lived trusted container that no answer code ever
+    runs in; only plain data crosses, through sockets the tester owns. Containers come from
+    a warm pool with `spares` started ahead; the tester is sized to run `workers` gradings
+    at once.
+
+    A grading that ends without a verdict (no report, a stalled or failed harness) blames
+    nobody at first: it is graded once more, and if that ends without a verdict too, the
+    case's reference answer is graded on the same engine. Only if the reference fails as
+    well is the outcome an infrastructure error; otherwise the answer is blamed (failed).
     """
 
-    def __init__(
-        self, sandbox: Sandbox, scratch: Path, isolation: str = "container", workers: int = 1,
-        spares: int = 0,
-    ) -> None:
+    def __init__(self, sandbox: Sandbox, scratch: Path, workers: int = 1, spares: int = 0) -> None:
         self.sandbox = sandbox
-        self.isolation = isolation
         self.directory = scratch / "grading"
         self.directory.mkdir(exist_ok=True)
         self.directory.chmod(0o755)
@@ -59,76 +64,109 @@ class Grader:
         self.pool.close()
         self.tester.discard()
 
-    def isolation_for(self, case: EvalCase) -> str:
-        return "process" if case.language in PROCESS_ONLY else self.isolation
-
     def grade(self, case: EvalCase, code: str, expected_ids: frozenset[str] | None) -> Grade:
         started = time.monotonic()
+        attempt = self._grade_once(case, code, expected_ids)
+        if isinstance(attempt, Unsettled):
+            # Once more: a fault of the shared tester (another grading's doing, or nobody's)
+            # must not become this answer's.
+            attempt = self._grade_once(case, code, expected_ids)
+        if not isinstance(attempt, Unsettled):
+            return replace(attempt, duration_s=time.monotonic() - started)
+        return replace(self._blame(case, code, expected_ids, attempt.reason),
+                       duration_s=time.monotonic() - started)
+
+    def _blame(self, case: EvalCase, code: str, expected_ids: frozenset[str] | None,
+               reason: str) -> Grade:
+        """Twice without a verdict: the infrastructure is at fault only if the case's
+        reference answer, graded now on the same engine, does not pass either."""
+        reference = case.reference.code
+        if code == reference:
+            return Grade(ERROR, f"the sandbox could not grade this case: {reason}")
+        check = self._grade_once(case, reference, expected_ids)
+        if isinstance(check, Grade) and check.verdict == PASSED:
+            return Grade(
+                FAILED,
+                f"the answer's grading ended twice without a verdict ({reason}); the case's "
+                "reference answer, graded right after on the same engine, passed, so the "
+                "answer is blamed",
+                isolation=ISOLATION, forfeited=True,
+            )
+        why = check.reason if isinstance(check, Unsettled) else check.message
+        return Grade(ERROR, f"the sandbox could not grade this answer ({reason}), and the case's "
+                            f"reference answer did not pass on the same engine either ({why})")
+
+    def _grade_once(self, case: EvalCase, code: str, expected_ids: frozenset[str] | None
+                    ) -> Grade | Unsettled:
+        started = time.monotonic()
         try:
-            slot = self.pool.take(self.isolation_for(case))
+            slot = self.pool.take()
         except SandboxError as exc:
-            return Grade(ERROR, str(exc), duration_s=time.monotonic() - started)
+            return Grade(ERROR, str(exc))  # no answer code has run: the engine's fault
         waited = time.monotonic() - started
         try:
             nonce = secrets.token_hex(16)
             job = _assign(slot, case, code, nonce)
-            follow = slot.container
-            if slot.isolation == "container":
-                follow = self.tester.submit({**job, "slot": slot.directory.name})
+            try:
+                tester = self.tester.submit({**job, "slot": slot.directory.name})
+            except SandboxError as exc:
+                return Grade(ERROR, str(exc))  # the job never started: the engine's fault
             run = self.sandbox.wait_until(
-                follow, lambda: read_report(slot.report_file) is not None, case.timeout_s
+                tester, lambda: read_report(slot.report_file) is not None, case.timeout_s
             )
             duration = time.monotonic() - started
-            if run.killed_by_watchdog:
-                return Grade(
-                    ERROR,
-                    f"the sandbox did not stop within {case.timeout_s:g} s plus "
-                    f"{self.sandbox.limits.watchdog_grace_s:g} s grace; the host killed it",
-                    duration_s=duration,
-                )
             report = read_report(slot.report_file)
             if report is None:
-                return Grade(
-                    ERROR,
-                    "the sandbox produced no readable report "
-                    f"(container exit code {run.exit_code}); the runner may have been killed "
-                    "by the memory limit or the engine",
-                    duration_s=duration,
-                )
+                if run.timed_out:
+                    return Unsettled(
+                        f"the tests' report did not come within {case.timeout_s:g} s plus "
+                        f"{self.sandbox.limits.watchdog_grace_s:g} s grace"
+                    )
+                return Unsettled(f"the tester stopped without a report (exit code {run.exit_code})")
+            if report.get("nonce") != nonce:
+                return Unsettled("the report does not carry this grading's nonce")
+            if report.get("stage") == "setup":
+                return Unsettled("the harness could not run the tests: "
+                                 + sanitize(str(report.get("output", "")), 1000))
             grade = verdict(report, nonce, expected_ids, case, duration)
             timings = {**grade.timings, "container_start_s": round(slot.start_s, 4),
                        "waited_for_container_s": round(waited, 4)}
-            quality = read_quality(report.get("quality")) if report.get("nonce") == nonce else None
-            return replace(grade, timings=timings, quality=quality)
+            return replace(grade, timings=timings, quality=read_quality(report.get("quality")))
         except SandboxError as exc:
-            return Grade(ERROR, str(exc), duration_s=time.monotonic() - started)
+            return Unsettled(str(exc))
         finally:
             self.pool.release(slot)
 
 
 def _assign(slot: Slot, case: EvalCase, code: str, nonce: str) -> dict[str, object]:
-    """Hand the job over: the hidden tests and the answer, each where only its side reads
-    it; in process mode job.json is written last, atomically, and the container proceeds.
-    Returns the job.
+    """Hand the job over: the hidden tests (and, for Go, the reference whose API the bridge
+    mirrors) where only the tester reads them, the answer in its own directory. Returns the
+    job for the tester.
 
     The nonce goes into the report file itself, never into a job file or an environment:
-    the runner reads and erases it before any answer code runs, then writes its report
-    over it."""
+    the tester reads and erases it first, then writes its report over it."""
     slot.report_file.write_text(nonce, encoding="ascii")
     answer = slot.answer_dir / case.solution_file
     answer.write_text(code, encoding="utf-8")
-    answer.chmod(0o644)  # the containers' user reads it, whatever the host's umask
+    answer.chmod(0o644)  # the containers' users read it, whatever the host's umask
     tests = slot.job_dir / "case"
-    tests.mkdir()
-    tests.chmod(0o755)
+    _readable_dir(tests)
     for test_file in case.test_files():
         shutil.copyfile(test_file, tests / test_file.name)
         (tests / test_file.name).chmod(0o644)
-    job: dict[str, object] = {"language": case.language, "interface": case.interface,
-                              "solution_file": case.solution_file, "limit": case.timeout_s}
-    if slot.isolation == "process":
-        write_atomic(slot.job_dir / "job.json", json.dumps(job), mode=0o644)
-    return job
+    if case.language == "go":
+        api = slot.job_dir / "api"
+        _readable_dir(api)
+        (api / case.solution_file).write_text(case.reference.code, encoding="utf-8")
+        (api / case.solution_file).chmod(0o644)
+    return {"language": case.language, "interface": case.interface,
+            "solution_file": case.solution_file, "limit": case.timeout_s,
+            "exports": list(case.exports)}
+
+
+def _readable_dir(path: Path) -> None:
+    path.mkdir()
+    path.chmod(0o755)
 
 
 def read_report(path: Path) -> dict[str, object] | None:
@@ -157,11 +195,10 @@ def verdict(
     case: EvalCase,
     duration: float,
 ) -> Grade:
-    """Decide from the runner's report alone: a pass needs this grading's nonce and every
-    expected test id, each passed, and no other id."""
+    """Decide from the tester's report alone: a pass needs every expected test id, each
+    passed, and no other id."""
     output = sanitize(str(report.get("output", "")))
     stage = str(report.get("stage", ""))
-    isolation = str(report.get("isolation", ""))
     tests = tuple(_tests(report.get("tests")))
 
     raw_timings = report.get("timings")
@@ -171,17 +208,12 @@ def verdict(
     }
 
     def grade(status: Verdict, message: str, missing: tuple[str, ...] = ()) -> Grade:
-        return Grade(status, message, stage, tests, output, duration, missing, isolation, timings)
+        return Grade(status, message, stage, tests, output, duration, missing, ISOLATION, timings)
 
-    if report.get("nonce") != nonce:
-        tests = ()
-        return grade(FAILED, "the test report was forged (it lacks this grading's nonce)")
-    if stage == "setup":
-        return grade(ERROR, f"the sandbox could not start the answer: {output[-500:]}")
+    if report.get("nonce") != nonce or stage == "setup":
+        raise ValueError("verdict() needs a report of this grading that got past setup")
     if stage == "compile":
         return grade(FAILED, "the answer does not build")
-    if stage == "integrity":
-        return grade(FAILED, f"integrity check: {output[-500:]}")
     if stage == "timeout":
         return grade(FAILED, f"the tests did not finish within {case.timeout_s:g} s")
     seen = {t.id for t in tests}

@@ -1,6 +1,6 @@
 """The host's side of the tester: one long-lived trusted container that runs the hidden
-tests of isolated gradings, several at once, each against an answer in a container of its
-own (container/runners/tester.py is the other side).
+tests of every grading, several at once, each against an answer in a container of its own
+(container/runners/tester.py is the other side).
 
 Starting a container and warming pytest and mypy is paid once per run instead of once per
 grading (README, Performance, has the figures). No answer code ever runs in the tester, so
@@ -17,7 +17,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from .containers import Mount, Sandbox, SandboxError
+from .containers import TESTER_USER, Mount, Sandbox, SandboxError
 
 TESTER = "/opt/llmcode/tester.py"
 IDLE_S = 30.0  # as the pool's spares: gone soon after the run that started it
@@ -88,11 +88,11 @@ class Tester:
         self.container = self.sandbox.start(
             ["python3", TESTER, f"{IDLE_S:g}", f"{MAX_AGE_S:g}"],
             [Mount(str(self.grading_dir), "/grading", writable=True)], {}, LIFETIME_S,
-            limits=scaled,
+            limits=scaled, user=TESTER_USER,
         )
         started = time.monotonic()
         run = self.sandbox.wait_until(self.container, self.server.exists, READY_LIMIT_S)
-        if not self.server.exists():
+        if run.timed_out or not self.server.exists():
             self.discard()
             raise SandboxError(
                 "the tester container did not start "

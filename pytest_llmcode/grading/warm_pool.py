@@ -1,10 +1,9 @@
-"""Warm pool: sandbox containers started before their job, so grading pays no start latency.
+"""Warm pool: answers' containers started before their job, so grading pays no start latency.
 
-A slot is one fresh container waiting for its job files in host directories mounted into
-it: an answer's container (isolated grading: the answer alone; its hidden tests run in the
-tester) or, in process mode, a test container that runs the answer too. A slot serves one
-grading and is removed: no candidate ever sees another's files or processes. Spares that
-wait longer than IDLE_S exit by themselves.
+A slot is one fresh container waiting for its answer in a host directory mounted into it,
+read-only; the answer's hidden tests run in the tester. A slot serves one grading and is
+removed: no answer ever sees another's files or processes. Spares that wait longer than
+IDLE_S exit by themselves.
 """
 
 from __future__ import annotations
@@ -20,7 +19,6 @@ from pathlib import Path
 
 from .containers import Mount, Sandbox, SandboxError
 
-RUNNER = "/opt/llmcode/run.py"
 SERVE = "/opt/llmcode/serve.py"
 CALL_PORT = "8080"  # where the answer listens, on its own container's loopback
 IDLE_S = 30.0
@@ -31,7 +29,6 @@ LIFETIME_S = IDLE_S + 600 + 10
 @dataclass(frozen=True)
 class Slot:
     directory: Path
-    isolation: str  # container | process
     container: str
     started_at: float
     start_s: float  # what starting the container took, whether or not anyone waited
@@ -54,31 +51,28 @@ class WarmPool:
         self.sandbox = sandbox
         self.scratch = scratch
         self.spares = spares
-        self._ready: dict[str, deque[Slot]] = {}
-        self._starting: dict[str, int] = {}
+        self._ready: deque[Slot] = deque()
+        self._starting = 0
         self._lock = threading.Lock()
         self._starter = ThreadPoolExecutor(2, "llmcode-pool")
         self._remover = ThreadPoolExecutor(2, "llmcode-pool-remove")
         self._closed = False
 
-    def take(self, isolation: str) -> Slot:
-        """A started slot for this kind of grading: a spare if one is fresh, else a new one."""
+    def take(self) -> Slot:
+        """A started slot: a spare if one is fresh, else a new one."""
         slot = None
         with self._lock:
-            queue = self._ready.setdefault(isolation, deque())
-            while queue and slot is None:
-                candidate = queue.popleft()
+            while self._ready and slot is None:
+                candidate = self._ready.popleft()
                 if time.monotonic() - candidate.started_at < IDLE_S - 5:
                     slot = candidate
                 else:
                     self.release(candidate)
-            missing = self.spares - len(queue) - self._starting.get(isolation, 0)
-            if self._closed:
-                missing = 0
-            self._starting[isolation] = self._starting.get(isolation, 0) + max(missing, 0)
+            missing = 0 if self._closed else self.spares - len(self._ready) - self._starting
+            self._starting += max(missing, 0)
         for _ in range(missing):
-            self._starter.submit(self._refill, isolation)
-        return slot if slot is not None else self._start(isolation)
+            self._starter.submit(self._refill)
+        return slot if slot is not None else self._start()
 
     def release(self, slot: Slot) -> None:
         """Delete a used slot's files now and remove its container in the background: the
@@ -94,7 +88,7 @@ class WarmPool:
         self._closed = True
         self._starter.shutdown(wait=True, cancel_futures=True)
         with self._lock:
-            slots = [s for queue in self._ready.values() for s in queue]
+            slots = list(self._ready)
             self._ready.clear()
         for slot in slots:
             self._remove(slot)
@@ -104,48 +98,39 @@ class WarmPool:
         shutil.rmtree(slot.directory, ignore_errors=True)
         self.sandbox.remove(slot.container)
 
-    def _refill(self, isolation: str) -> None:
+    def _refill(self) -> None:
         try:
-            slot = None if self._closed else self._start(isolation)
+            slot = None if self._closed else self._start()
         except SandboxError:
             slot = None
         with self._lock:
-            self._starting[isolation] -= 1
+            self._starting -= 1
             if slot is not None and not self._closed:
-                self._ready.setdefault(isolation, deque()).append(slot)
+                self._ready.append(slot)
                 return
         if slot is not None:
             self._remove(slot)
 
-    def _start(self, isolation: str) -> Slot:
+    def _start(self) -> Slot:
         directory = Path(tempfile.mkdtemp(prefix="slot-", dir=self.scratch))
         # The tester (another user) reads the slot, writes its report and, in the answer's
-        # directory, its socket and the answer's job; the answer's container mounts that
+        # directory, its sockets and the answer's job; the answer's container mounts that
         # directory read-only.
         directory.chmod(0o755)
         (directory / "answer").mkdir()
         (directory / "answer").chmod(0o777)
         (directory / "job").mkdir()
+        (directory / "job").chmod(0o755)
         report_file = directory / "report.json"
         report_file.touch()
         report_file.chmod(0o666)
-        answer = Mount(str(directory / "answer"), "/answer")
         started = time.monotonic()
         try:
-            if isolation == "process":
-                # The test container runs as nobody and may write its report: that one
-                # file, mounted alone, so it can create nothing else on the host.
-                container = self.sandbox.start(
-                    ["python3", RUNNER, f"{IDLE_S:g}"],
-                    [answer, Mount(str(directory / "job"), "/job"),
-                     Mount(str(report_file), "/report/report.json", writable=True)],
-                    {}, LIFETIME_S,
-                )
-            else:
-                container = self.sandbox.start(
-                    ["python3", SERVE, f"{IDLE_S:g}", CALL_PORT], [answer], {}, LIFETIME_S
-                )
+            container = self.sandbox.start(
+                ["python3", SERVE, f"{IDLE_S:g}", CALL_PORT],
+                [Mount(str(directory / "answer"), "/answer")], {}, LIFETIME_S,
+            )
         except SandboxError:
             shutil.rmtree(directory, ignore_errors=True)
             raise
-        return Slot(directory, isolation, container, started, time.monotonic() - started)
+        return Slot(directory, container, started, time.monotonic() - started)

@@ -37,7 +37,7 @@ class Row:
     reasoning_tokens: int = 0  # of the answer's completion tokens, where reported
     attempts: int = 0
     grading_s: float | None = None
-    isolation: str | None = None  # container | process: how strongly the verdict is isolated
+    isolation: str | None = None  # where the verdict was obtained, as the host knows it
     failure: str | None = None
     # scores (0..10) and what they were measured from
     score: float | None = None

@@ -140,11 +140,14 @@ class Scorer:
         self, status: Status, grade: Grade | None, code: str | None, case: EvalCase,
         suite_ids: frozenset[str] | None, use_judge: bool = False,
     ) -> tuple[ItemScore | None, Judgement | None]:
-        """Only graded items (passed or failed) have a score; one with no code scores 0."""
+        """Only graded items (passed or failed) have a score; one with no code, or whose
+        answer prevented its own grading, scores 0."""
         if status not in GRADED:
             return None, None
         if grade is None:
             return zero_score("no code to grade"), None
+        if grade.forfeited:
+            return zero_score("the answer prevented its own grading"), None
         weights = weights_for(case.weights)
         judgement = None
         if use_judge and self.judge is not None and code:

@@ -1,4 +1,4 @@
-// node:test reporter used by run.py: one JSON line per test with its outcome.
+// node:test reporter used by the tester: one JSON line per test with its outcome.
 export default async function* reporter(source) {
   for await (const event of source) {
     if (event.type !== 'test:pass' && event.type !== 'test:fail') continue;

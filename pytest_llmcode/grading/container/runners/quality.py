@@ -3,8 +3,9 @@
 Usage: quality.py LANGUAGE PATH_TO_ANSWER_FILE
 
 Prints one JSON object: {"quality": 0..10, "documentation": 0..10, "details": {...}}.
-run.py and tester.py start it with start_quality() and collect it with
-Measurement.finish(); the tester measures Python answers in a fork of its warm process.
+The tester starts it with start_quality() and collects it with Measurement.finish(), in
+its own container, where no answer runs; Python answers are measured in a fork of its warm
+process.
 
 The answer is never executed: only parsers, linters, type checkers and compilers look at
 it. Quality is 10 minus one point per finding of the language's own tools (floored at 0);
@@ -17,6 +18,13 @@ no public definition, the module's own doc comment decides).
   typescript  tsc --strict plus noUnused*/noImplicitReturns/noFallthrough, explicit `any`
               and ts-ignore comments; JSDoc on the exported functions, classes, methods
   go          gofmt -l and go vet; Go doc comments on exported functions, methods, types
+
+Directives an answer could write to switch a check off have no effect: Python's comments
+(`# type: ignore`, `# mypy: ignore-errors`, `# noqa`) and `@no_type_check` are removed from
+the copy pyflakes and mypy read; TypeScript's comments (`@ts-nocheck`, `@ts-ignore`,
+`@ts-expect-error`) from what the checker reads (ts_comments.js); a Go file is vetted by
+name, so a build constraint does not hide it. Nothing honours `//nolint` or
+`eslint-disable` here in the first place.
 """
 
 from __future__ import annotations
@@ -30,6 +38,7 @@ import select
 import shutil
 import sys
 import time
+import tokenize
 import traceback
 from typing import Any, NamedTuple
 
@@ -215,9 +224,15 @@ def measure_python(path: str, mypy: WarmMypy | None = None) -> Measured:
         return Measured([f"syntax error: {exc.msg} (line {exc.lineno})"], [], [], False, ["ast"],
                         unparsable=True)
     name = os.path.basename(path)
+    try:
+        checked = without_directives(source, tree)
+    except (tokenize.TokenError, SyntaxError) as exc:
+        return Measured([f"tokenize: {exc}"], [], [], False, ["tokenize"], unparsable=True)
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(checked)
     findings: list[str] = []
     flakes = io.StringIO()
-    pyflakes_check(source, name, Reporter(flakes, flakes))
+    pyflakes_check(checked, name, Reporter(flakes, flakes))
     findings += [f"pyflakes: {line}" for line in flakes.getvalue().splitlines()
                  if line.startswith(name)]
     if mypy is not None:
@@ -231,6 +246,49 @@ def measure_python(path: str, mypy: WarmMypy | None = None) -> Measured:
     public, documented = python_public(tree)
     module_doc = bool(ast.get_docstring(tree))
     return Measured(findings, public, documented, module_doc, ["pyflakes", "mypy --strict"])
+
+
+NO_TYPE_CHECK = frozenset({"no_type_check", "no_type_check_decorator"})
+
+
+def without_directives(source: str, tree: ast.Module) -> str:
+    """The answer as pyflakes and mypy see it: every comment blanked (comments are where
+    mypy takes `# type: ignore` and `# mypy: ignore-errors`, and other tools their
+    `# noqa`) and every `@no_type_check` decorator removed, so that nothing the answer
+    writes switches a check off. Blanked with spaces: findings keep their positions."""
+    lines = source.splitlines(keepends=True)
+    spans: list[tuple[int, int, int, int]] = []  # (first row, column, last row, column)
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type == tokenize.COMMENT:
+            spans.append((*token.start, *token.end))
+    aliases = set(NO_TYPE_CHECK)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module in ("typing", "typing_extensions"):
+            aliases |= {a.asname for a in node.names if a.name in NO_TYPE_CHECK and a.asname}
+    for node in ast.walk(tree):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        for decorator in node.decorator_list:
+            named = (decorator.id if isinstance(decorator, ast.Name)
+                     else decorator.attr if isinstance(decorator, ast.Attribute) else None)
+            if named in aliases and decorator.end_lineno is not None:
+                opening, closing = lines[decorator.lineno - 1], lines[decorator.end_lineno - 1]
+                at = opening.rindex("@", 0, _column(opening, decorator.col_offset) + 1)
+                spans.append((decorator.lineno, at, decorator.end_lineno,
+                              _column(closing, decorator.end_col_offset or 0)))
+    for first, start, last, end in spans:
+        for row in range(first, last + 1):
+            line = lines[row - 1]
+            body = line.rstrip("\r\n")
+            left = start if row == first else 0
+            right = end if row == last else len(body)
+            lines[row - 1] = body[:left] + " " * (right - left) + body[right:] + line[len(body):]
+    return "".join(lines)
+
+
+def _column(line: str, utf8_offset: int) -> int:
+    """ast's columns count UTF-8 bytes, tokenize's and str's characters."""
+    return len(line.encode("utf-8")[:utf8_offset].decode("utf-8", "ignore"))
 
 
 def python_public(tree: ast.Module) -> tuple[list[str], list[str]]:
@@ -307,7 +365,9 @@ def measure_go(path: str) -> Measured:
         findings += [f"gofmt: {line}" for line in out.splitlines() if line.strip()]
     elif out.strip():
         findings.append(f"gofmt: {name} is not gofmt-formatted")
-    code, out = tool(["go", "vet", "."])
+    # The file named, not the package: a named file is vetted whatever build constraint
+    # (`//go:build ignore`) it carries, so no comment of the answer's takes it out of sight.
+    code, out = tool(["go", "vet", name])
     if code is None:
         findings.append("go vet: ran out of time")
     elif code != 0:

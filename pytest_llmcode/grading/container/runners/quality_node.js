@@ -5,6 +5,7 @@
 const fs = require('fs');
 const path = require('path');
 const ts = require('typescript');
+const { withoutComments } = require('./ts_comments.js');
 
 const [language, file] = process.argv.slice(2);
 const isTs = language === 'typescript';
@@ -42,8 +43,20 @@ const options = {
   skipLibCheck: true,
 };
 
-const program = ts.createProgram([file], options);
-const source = program.getSourceFile(file);
+// The checker sees the answer without its comments: no `@ts-nocheck` or `@ts-ignore` hides
+// what it would find. Lint rules and doc comments are read from the answer as written.
+const scriptKind = isTs ? ts.ScriptKind.TS : ts.ScriptKind.JS;
+const stripped = withoutComments(ts, file, text, scriptKind);
+const host = ts.createCompilerHost(options);
+const readFile = host.readFile;
+host.readFile = (name) => (path.resolve(name) === path.resolve(file) ? stripped.text : readFile(name));
+const getSourceFile = host.getSourceFile;
+host.getSourceFile = (name, target, onError, create) => (path.resolve(name) === path.resolve(file)
+  ? ts.createSourceFile(name, stripped.text, target, true, scriptKind)
+  : getSourceFile(name, target, onError, create));
+const program = ts.createProgram([file], options, host);
+const checked = program.getSourceFile(file);
+const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2020, true, scriptKind);
 const findings = [];
 
 function where(diagnostic) {
@@ -56,9 +69,9 @@ function message(diagnostic) {
   return ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ');
 }
 
-const syntactic = program.getSyntacticDiagnostics(source);
+const syntactic = program.getSyntacticDiagnostics(checked);
 for (const d of syntactic) findings.push(`syntax: ${where(d)} TS${d.code} ${message(d)}`);
-for (const d of program.getSemanticDiagnostics(source)) {
+for (const d of program.getSemanticDiagnostics(checked)) {
   if (isTs || JS_LINT_CODES.has(d.code)) findings.push(`tsc: ${where(d)} TS${d.code} ${message(d)}`);
 }
 
@@ -82,8 +95,8 @@ function lint(node) {
   ts.forEachChild(node, lint);
 }
 lint(source);
-for (const match of text.matchAll(/@ts-(ignore|nocheck|expect-error)/g)) {
-  findings.push(`lint: ${path.basename(file)} @ts-${match[1]} comment`);
+for (const directive of stripped.directives.filter((d) => d.kind !== '@ts-check')) {
+  findings.push(`lint: ${path.basename(file)}:${directive.line} ${directive.kind} comment (not honoured)`);
 }
 
 // -- documentation ---------------------------------------------------------------------

@@ -2,7 +2,7 @@
 settings. Writes /report/report.json: {"nonce", "checks": {name: [ok, detail]}}.
 The host refuses to grade unless every check holds (fail closed).
 
-Usage: selftest.py EXPECTED_PIDS_LIMIT EXPECTED_MEMORY_BYTES
+Usage: selftest.py EXPECTED_PIDS_LIMIT EXPECTED_MEMORY_BYTES TESTER_UID
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ def no_route(host: str, port: int) -> tuple[bool, str]:
 
 
 def main() -> None:
-    pids, memory = sys.argv[1], int(sys.argv[2])
+    pids, memory, tester_uid = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     interfaces = sorted(os.listdir("/sys/class/net"))
     pids_max = cgroup_value("/sys/fs/cgroup/pids/pids.max", "/sys/fs/cgroup/pids.max")
     memory_max = cgroup_value(
@@ -75,6 +75,8 @@ def main() -> None:
     extra_env = sorted(set(os.environ) - ALLOWED_ENV)
     checks = {
         "non-root user": (os.getuid() != 0 and os.geteuid() != 0, f"uid {os.geteuid()}"),
+        "not the tester's user": (tester_uid not in (os.getuid(), os.geteuid()),
+                                  f"uid {os.geteuid()}, tester {tester_uid}"),
         "no capabilities": (int(status_field("CapEff") or "1", 16) == 0, status_field("CapEff")),
         "no new privileges": (status_field("NoNewPrivs") == "1", status_field("NoNewPrivs")),
         "read-only root": write_denied("/opt/llmcode/selftest-write"),

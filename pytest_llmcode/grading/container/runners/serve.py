@@ -7,7 +7,8 @@ waits for /answer/job.json (language, interface, solution_file, limit), which th
 writes once it listens on /answer/link.sock. The supervisor then dials that socket before
 any answer code exists (the tester takes this first connection as the control channel),
 copies the answer into a private directory, compiles it where the language needs it and
-starts it behind its shim (a call server, or for `interface: http` the answer's own app) on
+starts it behind its shim (a call server, or for `interface: http` the answer's own app; for
+Go the generated server the tester handed over, built with the answer's package) on
 CALL_PORT of this container's loopback.
 
 On the control channel each line "status" gets one JSON line back: {"stage": "starting",
@@ -30,7 +31,7 @@ import socket
 import sys
 import time
 
-from jobs import OUTPUT_LIMIT, compile_typescript, tail, wait_for_job
+from jobs import OUTPUT_LIMIT, compile_typescript, run, tail, wait_for_job
 from relay import Relay
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs every container
@@ -44,6 +45,9 @@ LINK = "/answer/link.sock"
 BACK = "/answer/back.sock"
 HERE = os.path.dirname(os.path.abspath(__file__))
 SPARES = 2
+GO_CACHE = "/opt/gocache"  # the image's warm build cache, read-only: Go writes nothing there
+GO_SERVER = "llmcode_server.go"  # the tester hands it over in /answer (go_suite.py)
+GO_PROGRAM = "/tmp/llmcode-answer"
 
 
 def main() -> None:
@@ -60,20 +64,37 @@ def main() -> None:
             copy.write(source.read())
     status: dict[str, object] = {"stage": "starting", "output": "", "compile_s": 0.0}
 
-    if language == "typescript":
+    if language in ("typescript", "go"):
         started = time.monotonic()
-        code, output = compile_typescript(WORK, solution_file, deadline)
+        if language == "typescript":
+            code, output = compile_typescript(WORK, solution_file, deadline)
+            solution_file = solution_file[: -len(".ts")] + ".js"
+        else:
+            code, output = build_go(deadline)
         status["compile_s"] = round(time.monotonic() - started, 4)
         if code != 0:
             status.update(stage="compile" if code is not None else "timeout",
                           output=output[-OUTPUT_LIMIT:])
-        solution_file = solution_file[: -len(".ts")] + ".js"
 
     process: ForkedPythonShim | subprocess.Popen[bytes] | None = None
     if status["stage"] == "starting":
         process = start_shim(language, interface, solution_file, call_port, control)
     # The tester ends first; this container outlives it only by a margin.
     Supervisor(control, status, process, call_port).serve(until=deadline + 5)
+
+
+def build_go(deadline: float) -> tuple[int | None, str]:
+    """The answer's package (at WORK's root, module `solution`) with the generated server
+    (gobridge/gen) as the program around it."""
+    import shutil
+
+    shutil.copyfile(os.path.join(HERE, "gobridge", "solution-go.mod"),
+                    os.path.join(WORK, "go.mod"))
+    server = os.path.join(WORK, "llmcodeserver")
+    os.makedirs(server)
+    shutil.copyfile(os.path.join("/answer", GO_SERVER), os.path.join(server, "main.go"))
+    return run(["go", "build", "-o", GO_PROGRAM, "./llmcodeserver"], deadline,
+               {"GOCACHE": GO_CACHE}, cwd=WORK)
 
 
 def start_shim(language: str, interface: str, solution_file: str, port: int,
@@ -86,11 +107,15 @@ def start_shim(language: str, interface: str, solution_file: str, port: int,
         return ForkedPythonShim(solution_file[: -len(".py")], port, control)
     import subprocess
 
-    shim = "http_shim.js" if interface == "http" else "shim_node.js"
+    if language == "go":
+        command = [GO_PROGRAM, str(port)]
+    else:
+        shim = "http_shim.js" if interface == "http" else "shim_node.js"
+        command = ["node", os.path.join(HERE, shim), path, str(port)]
     with open(LOG, "wb") as log:
         return subprocess.Popen(
-            ["node", os.path.join(HERE, shim), path, str(port)], cwd=WORK,
-            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            command, cwd=WORK, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
 
@@ -157,6 +182,7 @@ class Supervisor:
         self.call_port = call_port
         self.relay = Relay()
         self.spares: list[socket.socket] = []
+        self.forwarded: set[int] = set()
         self.requests = b""
         self.started_wanted = False  # a "started" request waits for the answer to start
         self.done = False
@@ -235,14 +261,18 @@ class Supervisor:
         self.control.setblocking(False)
 
     def forward(self, port_text: str) -> dict[str, object]:
-        """Listen on a test's port here and relay its connections back to the tester."""
+        """Listen on a test's port here and relay its connections back to the tester. A port
+        already forwarded stays so: a later test process may get the number of one that
+        ended (Go runs each test in a process of its own)."""
         try:
             port = int(port_text)
-            listener = socket.create_server(("127.0.0.1", port))
+            if port not in self.forwarded:
+                listener = socket.create_server(("127.0.0.1", port))
+                listener.setblocking(False)
+                self.relay.watch(listener, lambda: self.on_forwarded(listener, port))
+                self.forwarded.add(port)
         except (ValueError, OSError) as exc:
             return {"forward": port_text, "error": str(exc)}
-        listener.setblocking(False)
-        self.relay.watch(listener, lambda: self.on_forwarded(listener, port))
         return {"forward": port}
 
     def on_forwarded(self, listener: socket.socket, port: int) -> None:

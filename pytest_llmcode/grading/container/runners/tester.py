@@ -1,19 +1,20 @@
-"""Test side of isolated grading: a long-lived trusted process, several gradings at once.
+"""Test side of every grading: a long-lived trusted process, several gradings at once.
 
 Usage: tester.py IDLE_S MAX_AGE_S
 
 Runs in a container with no network at all. /grading is the host's grading directory:
 one directory per grading (slot-*/ with answer/, which only that answer's container also
-mounts, read-only; job/case/, the hidden tests; report.json) and tester/, where this process
-listens for jobs on server.sock. No answer code ever runs here: each answer runs in a
-container of its own and is reached only through a Unix socket this side listens on, in
-the answer's directory; the answer's trusted supervisor (serve.py) dials it.
+mounts, read-only; job/case/, the hidden tests, and for Go job/api/, the reference whose API
+the bridge mirrors; report.json) and tester/, where this process listens for jobs on
+server.sock. No answer code ever runs here: each answer runs in a container of its own, as
+another user, and is reached only through a Unix socket this side listens on, in the
+answer's directory; the answer's trusted supervisor (serve.py) dials it.
 
-A job is one JSON line {"slot", "language", "interface", "solution_file", "limit"}; it is
-graded in a forked child of this warm process (pytest imported, mypy's state of the standard
-library loaded), which writes the report into the slot's report.json, as run.py does: the
-nonce the host put there is read and erased first. The process exits once no job came for
-IDLE_S and none is running, or stops taking jobs after MAX_AGE_S.
+A job is one JSON line {"slot", "language", "interface", "solution_file", "limit",
+"exports"}; it is graded in a forked child of this warm process (pytest imported, mypy's
+state of the standard library loaded), which writes the report into the slot's report.json
+(suites.py): the nonce the host put there is read and erased first. The process exits once
+no job came for IDLE_S and none is running, or stops taking jobs after MAX_AGE_S.
 """
 
 from __future__ import annotations
@@ -29,10 +30,11 @@ import threading
 import time
 from collections import deque
 
+from go_suite import GO_ENV, GoSuite, HarnessFailure
 from jobs import OUTPUT_LIMIT, tail
 from quality import WarmMypy, start_quality
 from relay import Relay
-from run import (
+from suites import (
     HERE,
     copy_tests,
     finish_report,
@@ -56,6 +58,7 @@ WAITING_LIMIT = 64
 
 def main() -> None:
     idle_s, max_age_s = float(sys.argv[1]), float(sys.argv[2])
+    os.environ.update(GO_ENV)  # the quality measure's go vet, too
     import pytest  # noqa: F401  (imported once here, not in every grading)
 
     mypy = WarmMypy()
@@ -137,10 +140,12 @@ def grade(job: dict[str, object], mypy: WarmMypy) -> None:
         # with the tests.
         quality = start_quality(str(job["language"]), answer, mypy)
         started = time.monotonic()
-        report = Grading(job, slot, work, results, deadline).run()
-        report["isolation"] = "container"
+        try:
+            report = Grading(job, slot, work, results, deadline).run()
+        except HarnessFailure as exc:
+            report = outcome_report("setup", [], str(exc))
         finish_report(report, started, quality, deadline, nonce)
-    except Exception as exc:  # noqa: BLE001 - infrastructure: the host makes it an error
+    except Exception as exc:  # noqa: BLE001 - the harness's: the host checks before it blames
         report = {**outcome_report("setup", [], f"the tester failed: {exc!r}"), "nonce": nonce}
     try:
         # The host reads the report the moment it parses as a whole JSON object.
@@ -163,11 +168,18 @@ class Grading:
         self.work = work
         self.results = results
         self.deadline = deadline
+        self.go: GoSuite | None = None
+        if self.language == "go":
+            api = os.path.join(slot, "job", "api", self.solution_file)
+            exports = job.get("exports")
+            self.go = GoSuite(os.path.join(slot, "job", "case"), api,
+                              [str(e) for e in exports] if isinstance(exports, list) else [],
+                              deadline)
 
     def run(self) -> dict[str, object]:
-        link = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        link.bind(os.path.join(self.answer_dir, "link.sock"))
-        link.listen(64)
+        link = listen_unix(os.path.join(self.answer_dir, "link.sock"))
+        if self.go is not None:
+            self.go.generate(self.answer_dir)  # before the job: the answer builds with it
         write_atomic(os.path.join(self.answer_dir, "job.json"), json.dumps({
             "language": self.language, "interface": self.interface,
             "solution_file": self.solution_file, "limit": self.limit,
@@ -183,8 +195,11 @@ class Grading:
             return self.test(link, control)
 
     def test(self, link: socket.socket, control: socket.socket) -> dict[str, object]:
+        if self.go is not None:
+            self.go.compile()  # while the answer builds
         status = ask(control, self.deadline, "started")
-        timings = {"compile_s": float(str(status.get("compile_s") or 0.0))}
+        compile_s = status.get("compile_s")
+        timings = {"compile_s": float(compile_s) if isinstance(compile_s, (int, float)) else 0.0}
         stage = status.get("stage")
         if stage in (None, "starting"):
             return {**outcome_report("timeout", [],
@@ -218,6 +233,9 @@ class Grading:
                 tests = read_jsonl(os.path.join(self.results, "pytest.jsonl"))
                 stage = "test" if finished else "timeout"
                 output = tail(os.path.join(self.results, "pytest.out"))
+            elif self.go is not None:
+                links.start()
+                stage, tests, output = self.go.run(self.work, env)
             else:
                 if self.interface != "http":
                     stem = self.solution_file.rsplit(".", 1)[0]
@@ -302,6 +320,7 @@ class Links:
         self.dialed: deque[socket.socket] = deque()  # ...one the supervisor dialed
         self.naming: set[socket.socket] = set()  # dialed to back.sock, port line not read yet
         self.relay = Relay()
+        self.gone = False  # the supervisor's control channel closed: nobody will answer
         self.stopped = threading.Event()
         # Written to on stop: the thread then returns now, not at its next timeout.
         self.waker, self.wake = socket.socketpair()
@@ -313,6 +332,7 @@ class Links:
         self.relay.watch(self.registry, self._on_register)
         self.relay.watch(self.back, self._on_back)
         self.relay.watch(self.waker, lambda: None)
+        self.relay.watch(self.control, self._on_control)
         self.thread.start()
 
     def stop(self) -> None:
@@ -334,8 +354,25 @@ class Links:
             conn, _ = self.local.accept()
         except OSError:
             return
+        if self.gone:
+            conn.close()  # at once, not at the time limit: the answer's side is gone
+            return
         self.calls.append(conn)
         self._pair()
+
+    def _on_control(self) -> None:
+        """The supervisor says nothing unasked: the control channel is readable only when
+        it closed (the answer killed its supervisor, or its container stopped)."""
+        self.relay.unwatch(self.control)
+        try:
+            self.gone = self.control.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+        except BlockingIOError:
+            return
+        except OSError:
+            self.gone = True
+        if self.gone:
+            while self.calls:
+                self.calls.popleft().close()
 
     def _on_dialed(self) -> None:
         dialed = accept_bounded(self.link, len(self.dialed))
@@ -357,6 +394,10 @@ class Links:
             try:
                 port = int(conn.makefile("rb").readline(16))
                 reply = ask(self.control, time.monotonic() + 5, f"forward {port}")
+                if reply.get("stage") == "gone":
+                    # Nothing is left on the answer's side to call the port: the test goes
+                    # on, and its calls into the answer fail as the answer's doing.
+                    reply = {"forward": port, "answer": "gone"}
                 if reply.get("forward") == port:
                     self.ports.add(port)
                 conn.sendall(json.dumps(reply).encode() + b"\n")
@@ -412,8 +453,11 @@ def accept_bounded(listener: socket.socket, waiting: int) -> socket.socket | Non
 
 
 def listen_unix(path: str) -> socket.socket:
+    """A listening socket any user may connect to: the answer's container runs as another
+    user than this one."""
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     sock.bind(path)
+    os.chmod(path, 0o666)
     sock.listen(64)
     return sock
 

@@ -1,0 +1,9 @@
+package solution
+
+import "testing"
+
+func TestWarm(t *testing.T) {
+	if NewStore(nil) == nil {
+		t.Skip()
+	}
+}

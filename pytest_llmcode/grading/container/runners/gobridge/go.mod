@@ -1,0 +1,3 @@
+module llmcode.local/bridge
+
+go 1.19
