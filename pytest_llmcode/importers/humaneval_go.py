@@ -2,21 +2,20 @@
 test, test_setup, example_test) as case folders.
 
 The dataset's check compiles `test_setup + prompt + completion + test` as one `main_test.go`
-and runs `go test`; its tests use testify's `assert.New(t)` and `assert.Equal`. Go's
-package tests are white-box, so the answer and its test share one package (the
-"process" isolation the README describes). Here the answer is `solution.go` (`package
-solution`) and the hidden test `solution_test.go` holds: the prompt's helper functions,
-renamed `llmt<Name>` (the answer may define its own copies), the dataset's test with
-`assert.New(t)` bound to a local equivalent of testify's `Equal` (same equality:
-ObjectsAreEqual, i.e. bytes.Equal for []byte, reflect.DeepEqual otherwise), and only the
-imports the test file uses (Go rejects unused ones)."""
+and runs `go test`; its tests use testify's `assert.New(t)` and `assert.Equal`. Here the
+answer is `solution.go` (`package solution`, graded in its own container behind the
+generated bridge, as every Go case) and the hidden test `solution_test.go` holds: the
+prompt's helper functions, renamed `llmt<Name>` (the answer may define its own copies),
+the dataset's test with `assert.New(t)` bound to a local equivalent of testify's `Equal`
+(same equality: ObjectsAreEqual, i.e. bytes.Equal for []byte, reflect.DeepEqual
+otherwise), and only the imports the test file uses (Go rejects unused ones)."""
 
 from __future__ import annotations
 
 import re
 
-from ..exports import _mask_c_like as masked_code
 from ..exports import defined_names
+from ..exports import mask_c_like as masked_code
 from .folder import folder_case
 from .pycase import Options, case_stem
 from .records import Unrepresentable, required
