@@ -469,7 +469,7 @@ def plugin_run(project: Path, options: list[str]) -> tuple[float, float, float, 
 def humaneval(scratch: Path) -> None:
     from humaneval_shaped import in_process_executor, problems, shape, write_jsonl
 
-    from pytest_llmcode.onefile import load_one_file_case
+    from pytest_llmcode.cases.onefile import load_one_file_case
 
     records = problems(164)
     source, project = scratch / "HumanEval-shaped.jsonl", scratch / "humaneval"

@@ -27,7 +27,7 @@ def _import(argv: Sequence[str]) -> int:
 
 
 def _new(argv: Sequence[str]) -> int:
-    from .scaffold import main
+    from .authoring.scaffold import main
 
     return main(argv)
 

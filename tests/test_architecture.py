@@ -15,10 +15,9 @@ PACKAGE = Path(__file__).resolve().parents[1] / "pytest_llmcode"
 RUNNERS = PACKAGE / "grading" / "container"
 
 # Each layer may import only the layers listed for it (and itself).
-BASE = {"status", "files", "sanitize", "catalog", "cases", "extract", "signals", "__init__",
-        "onefile", "exports", "static_check", "runner_frames"}
-# The pipeline's room: the suites it validates first, the verdicts it keeps, the case check.
-PIPELINE = {"pipeline", "suites", "verdict_cache", "case_check"}
+BASE = {"status", "files", "sanitize", "catalog", "cases", "extract", "signals", "__init__"}
+# The pipeline and its verdicts/ room: the suites it validates first, the verdicts it keeps.
+PIPELINE = {"pipeline", "verdicts"}
 LAYERS: dict[str, set[str]] = {
     "base": BASE,
     "api": {"base"},

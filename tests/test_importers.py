@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from pytest_llmcode.__main__ import main as llmcode_main
 from pytest_llmcode.cases import load_case
+from pytest_llmcode.cases.onefile import load_one_file_case
 from pytest_llmcode.importers.literals import (
     DECODER_SOURCE,
     decode_plain,
@@ -26,7 +27,6 @@ from pytest_llmcode.importers.literals import (
 )
 from pytest_llmcode.importers.records import SourceError, read_records
 from pytest_llmcode.importers.writer import CaseFiles, loads_back
-from pytest_llmcode.onefile import load_one_file_case
 
 FIXTURES = Path(__file__).parent / "fixtures" / "importers"
 ROOT = Path(__file__).resolve().parents[1]

@@ -15,8 +15,8 @@ from support.llm_runs import run
 
 from pytest_llmcode.__main__ import main as llmcode_main
 from pytest_llmcode.cases import EvalCase, load_case
+from pytest_llmcode.cases.onefile import load_one_file_case
 from pytest_llmcode.grading.grader import Grader
-from pytest_llmcode.onefile import load_one_file_case
 from pytest_llmcode.status import FAILED, PASSED
 
 FIXTURES = Path(__file__).parent / "fixtures" / "importers"

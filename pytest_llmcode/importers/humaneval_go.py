@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import re
 
-from ..exports import defined_names
-from ..exports import mask_c_like as masked_code
+from ..cases.exports import defined_names
+from ..cases.exports import mask_c_like as masked_code
 from .folder import folder_case
 from .pycase import Options, case_stem
 from .records import Unrepresentable, required

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from ..exports import mask_c_like as masked_code
+from ..cases.exports import mask_c_like as masked_code
 from .folder import folder_case
 from .pycase import Options, case_stem
 from .records import Unrepresentable, required

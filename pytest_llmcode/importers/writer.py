@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Iterable
 
 from ..cases import MANIFEST_NAME, CaseError, EvalCase, load_case
+from ..cases.onefile import load_one_file_case
 from ..files import write_atomic
-from ..onefile import load_one_file_case
 
 
 @dataclass(frozen=True)
