@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from .cases import EvalCase, shown
-from .grading.grade import Grade
-from .grading.grader import Grader
+from .grading.grade import Grade, Grades
 from .runner_frames import without_runner_frames
 from .static_check import static_problems
 from .status import ERROR, PASSED
@@ -40,7 +39,7 @@ class Suites:
     """Validates each case once, in the background (`submit` runs a grading); with no
     grader, every suite carries the reason."""
 
-    def __init__(self, grader: Grader | None, unavailable: str | None,
+    def __init__(self, grader: Grades | None, unavailable: str | None,
                  submit: Callable[[Callable[[], None]], object],
                  cache: VerdictCache | None = None, image_id: str | None = None) -> None:
         self._grader = grader
