@@ -2,11 +2,13 @@
 engine that is gone mid-run is taken out and the gradings it had in flight are graded again
 on another. Each engine is one Grader with its own warm pool and tester.
 
-An engine is gone when a grading on it ends without a pass (an error, a crash, or a failure:
-an engine that stops kills the answer's container, and a test may see that first) and the
-engine then does not answer a ping; that grading is done again elsewhere. A grading's
-outcome on an engine that still answers stands, as on one engine. Only when no engine is
-left is the outcome an infrastructure error; an engine's failure is never an answer's."""
+An engine is gone when a grading on it ends without a verdict (an error, or a crash of the
+grading) and the engine then cannot start a container (it does not answer, or it answers
+but is shutting down); or when a grading ends failed and the engine then does not answer a
+ping (an engine that stops kills the answer's container, and a test may see that first).
+That grading is then done again on another engine. A grading's outcome on an engine that
+works stands, as on one engine. Only when no engine is left is the outcome an
+infrastructure error; an engine's failure is never an answer's."""
 
 from __future__ import annotations
 
@@ -14,10 +16,12 @@ import threading
 from dataclasses import dataclass, replace
 
 from ..cases import EvalCase
-from ..status import ERROR, PASSED
+from ..status import ERROR, FAILED
 from .containers import Sandbox
 from .grade import Grade
 from .grader import Grader
+
+PROBE_S = 10.0
 
 
 @dataclass
@@ -33,6 +37,17 @@ class Engine:
         try:
             self.sandbox.client.ping()
         except Exception:  # noqa: BLE001 - whatever the transport says, it is not there
+            return False
+        return True
+
+    def works(self) -> bool:
+        """It answers and starts a container: a stopping engine answers pings for a while
+        but starts nothing."""
+        if not self.answers():
+            return False
+        try:
+            self.sandbox.remove(self.sandbox.start(["true"], [], {}, PROBE_S))
+        except Exception:  # noqa: BLE001 - SandboxError, or the transport's own
             return False
         return True
 
@@ -71,7 +86,8 @@ class Engines:
                 grade, crash = Grade(ERROR, f"grading crashed: {exc!r}"), exc
             finally:
                 self._give_back(engine)
-            if grade.verdict != PASSED and not engine.answers():
+            if grade.verdict == ERROR and not engine.works() or (
+                    grade.verdict == FAILED and not engine.answers()):
                 self._take_out(engine, grade.message if crash is None else repr(crash))
                 continue
             return replace(grade, engine=engine.label)
