@@ -42,11 +42,16 @@ def parse_hosts(text: str, default_workers: int) -> tuple[EngineSpec, ...]:
         if not entry:
             continue
         url, sep, count = entry.rpartition("=")
-        if not sep or not count.strip().isdigit():
+        if not sep:
             url, count = entry, ""
+        elif not count.strip().isdigit():
+            raise EngineSpecError(
+                f"--llm-docker-hosts: {entry!r}: the engine's WORKERS, after '=', must be a "
+                "whole number, e.g. tcp://10.0.0.5:2376=4"
+            )
         url = url.strip()
         parts = urlsplit(url)
-        if parts.scheme not in SCHEMES or not (parts.netloc or parts.path):
+        if parts.scheme not in SCHEMES or not (parts.netloc or parts.path) or not _port_ok(url):
             raise EngineSpecError(
                 f"--llm-docker-hosts: {entry!r} is not an engine URL; write URL[=WORKERS], "
                 "e.g. unix:///var/run/docker.sock=2,tcp://10.0.0.5:2376=8,ssh://me@builder"
@@ -63,6 +68,14 @@ def parse_hosts(text: str, default_workers: int) -> tuple[EngineSpec, ...]:
     if not specs:
         raise EngineSpecError("--llm-docker-hosts: no engine given; write URL[=WORKERS],...")
     return tuple(specs)
+
+
+def _port_ok(url: str) -> bool:
+    try:
+        urlsplit(url).port
+    except ValueError:
+        return False
+    return True
 
 
 def share(specs: tuple[EngineSpec, ...], index: int, count: int) -> tuple[EngineSpec, ...]:
