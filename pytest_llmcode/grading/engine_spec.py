@@ -72,10 +72,10 @@ def parse_hosts(text: str, default_workers: int) -> tuple[EngineSpec, ...]:
 
 def _port_ok(url: str) -> bool:
     try:
-        urlsplit(url).port
+        port = urlsplit(url).port  # ValueError when it is not a number
     except ValueError:
         return False
-    return True
+    return port is None or port > 0
 
 
 def share(specs: tuple[EngineSpec, ...], index: int, count: int) -> tuple[EngineSpec, ...]:
