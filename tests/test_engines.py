@@ -57,7 +57,9 @@ def test_one_run_spread_over_two_engines(
     result.assert_outcomes(passed=4 * CASES)
     engines = [r["engine"] for r in rows(report)]
     assert set(engines) == {local_engine(), second_engine}, engines
-    result.stdout.fnmatch_lines(["*graded on 2 Docker engines: *"])
+    result.stdout.fnmatch_lines([f"llmcode: Docker engines {local_engine()} (1 worker), "
+                                 f"{second_engine} (1 worker)",
+                                 "*graded on 2 Docker engines: *"])
     assert f'"engine":"{second_engine}"' in html.read_text()
     for url in (local_engine(), second_engine):
         assert llmcode_containers(url, os.getpid()) == []
