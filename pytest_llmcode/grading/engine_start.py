@@ -31,9 +31,10 @@ def open_engines(specs: tuple[EngineSpec, ...], image: str, buildable: bool, scr
         for spec, sandbox in zip(specs, sandboxes):
             _named(spec, partial(_sweep, sandbox))
         have = [(spec.label, sandbox.client) for spec, sandbox in zip(specs, sandboxes)
-                if _has(sandbox)]
+                if _named(spec, partial(_has, sandbox))]
         if not have and buildable:  # built once, then loaded into the others
-            ensure_image(sandboxes[0].client, image, specs[0].label, (), True, log)
+            _named(specs[0], partial(ensure_image, sandboxes[0].client, image, specs[0].label,
+                                     (), True, log))
             have = [(specs[0].label, sandboxes[0].client)]
 
         def ready(index: int) -> tuple[str, Engine]:
@@ -80,10 +81,11 @@ def _has(sandbox: Sandbox) -> bool:
 
 
 def _named(spec: EngineSpec, step: Callable[[], T]) -> T:
-    """Run a step; its SandboxError then names the engine."""
+    """Run a step; its SandboxError (or the transport's error: the engine went away
+    meanwhile) then names the engine."""
     try:
         return step()
-    except SandboxError as exc:
-        if str(exc).startswith(f"engine {spec.label}"):
+    except (SandboxError, OSError) as exc:
+        if isinstance(exc, SandboxError) and str(exc).startswith(f"engine {spec.label}"):
             raise
         raise SandboxError(f"engine {spec.label}: {exc}") from None
