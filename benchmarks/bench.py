@@ -21,7 +21,7 @@ Needs a Docker engine and the sandbox image (bash scripts/setup.sh). Sections:
   engines     the 150 small Python cases graded on one engine (2 workers) and spread over two
               on this machine (the local one and a second dockerd reached over TCP, 1 worker
               each; LLMCODE_SECOND_DOCKER_HOST names one, else one is started), alternating,
-              twice each: wall time, items/s and the ratio to one engine in the same run
+              three rounds: wall time, items/s and each round's ratio to one engine
   report      the HTML report of 200, 1,000 and 2,000 items (10 models x 200 cases, answers
               of realistic size): file size and time to write it; opened in headless Chromium
               (needs chromium and chromedriver, no Docker): time to first paint and until it
@@ -441,7 +441,7 @@ def grade_all(graders: Engines, cases: list[EvalCase]) -> tuple[float, list[str]
     return time.monotonic() - started, used
 
 
-def engines(scratch: Path, rounds: int = 2) -> None:
+def engines(scratch: Path, rounds: int = 3) -> None:
     """One engine against two on this machine: the same 150 gradings, two at a time."""
     small = small_python_cases(scratch / "engine-cases", 150)
     second = None if os.environ.get(SHARED) else SecondEngine().start()
@@ -466,14 +466,15 @@ def engines(scratch: Path, rounds: int = 2) -> None:
     finally:
         if second is not None:
             second.remove()
-    one = statistics.median(walls["one engine"])
+    ones = walls["one engine"]
     rows = [(name, spread[name], len(small), statistics.median(w),
              len(small) / statistics.median(w), " ".join(f"{x:.1f}" for x in w),
-             statistics.median(w) / one) for name, w in walls.items()]
+             " ".join(f"{x / one:.2f}" for x, one in zip(w, ones)))
+            for name, w in walls.items()]
     table(f"One engine against two on this machine ({os.cpu_count()} cores; 150 small Python "
-          "cases, 2 at a time; median of the rounds)",
-          ("setup", "items per engine", "items", "wall s", "items/s", "rounds s",
-           "x one engine"), rows)
+          "cases, 2 at a time; median of the rounds; each round's ratio to one engine in "
+          "the same round)", ("setup", "items per engine", "items", "wall s", "items/s",
+                              "rounds s", "x one engine"), rows)
 
 
 def main(argv: list[str]) -> int:
