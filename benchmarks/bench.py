@@ -18,6 +18,10 @@ Needs a Docker engine and the sandbox image (bash scripts/setup.sh). Sections:
   cpu         where the CPU time of a small Python grading goes: the machine's busy time
               per item split into the tester's container, the answers' containers, this
               process and the rest (the engine creating, starting and removing containers)
+  engines     the 150 small Python cases graded on one engine (2 workers) and spread over two
+              on this machine (the local one and a second dockerd reached over TCP, 1 worker
+              each; LLMCODE_SECOND_DOCKER_HOST names one, else one is started), alternating,
+              three rounds: wall time, items/s and each round's ratio to one engine
   report      the HTML report of 200, 1,000 and 2,000 items (10 models x 200 cases, answers
               of realistic size): file size and time to write it; opened in headless Chromium
               (needs chromium and chromedriver, no Docker): time to first paint and until it
@@ -52,6 +56,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "benchmarks")]
 
 from support.chat_server import ChatServer, Reply, bundled_cases  # noqa: E402
+from support.second_engine import SHARED, SecondEngine, load_image  # noqa: E402
 
 from pytest_llmcode.api.answers import Answerer, Clients  # noqa: E402
 from pytest_llmcode.api.client import ChatClient, ClientSettings  # noqa: E402
@@ -59,6 +64,9 @@ from pytest_llmcode.api.endpoints import Route, resolve_endpoint  # noqa: E402
 from pytest_llmcode.cases import EvalCase, load_case  # noqa: E402
 from pytest_llmcode.catalog import Model  # noqa: E402
 from pytest_llmcode.grading.containers import Sandbox  # noqa: E402
+from pytest_llmcode.grading.engine_spec import EngineSpec  # noqa: E402
+from pytest_llmcode.grading.engine_start import open_engines  # noqa: E402
+from pytest_llmcode.grading.engines import Engines  # noqa: E402
 from pytest_llmcode.grading.grade import Grade  # noqa: E402
 from pytest_llmcode.grading.grader import Grader  # noqa: E402
 from pytest_llmcode.grading.image import image_tag  # noqa: E402
@@ -429,6 +437,55 @@ def report(scratch: Path) -> None:
            "filter outcome ms", "search code ms", "open item ms"), rows)
 
 
+def grade_all(graders: Engines, cases: list[EvalCase]) -> tuple[float, list[str]]:
+    """Every case's reference graded, two at a time: wall time, and the engine of each."""
+    def isolated(case: EvalCase) -> str:
+        grade = graders.grade(case, case.reference_file.read_text(), None)
+        assert grade.verdict == "passed", grade.message
+        return grade.engine
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(2) as pool:
+        used = list(pool.map(isolated, cases))
+    return time.monotonic() - started, used
+
+
+def engines(scratch: Path, rounds: int = 3) -> None:
+    """One engine against two on this machine: the same 150 gradings, two at a time."""
+    small = small_python_cases(scratch / "engine-cases", 150)
+    second = None if os.environ.get(SHARED) else SecondEngine().start()
+    url = os.environ.get(SHARED) or second.url  # type: ignore[union-attr]
+    try:
+        load_image(url, image_tag())
+        setups = {"one engine": (EngineSpec(None, 2),),
+                  "two engines": (EngineSpec(None, 1), EngineSpec(url, 1))}
+        walls: dict[str, list[float]] = {name: [] for name in setups}
+        spread: dict[str, str] = {}
+        for n in range(rounds):
+            for name, specs in setups.items():
+                folder = scratch / f"engines-{n}-{name.replace(' ', '-')}"
+                folder.mkdir()
+                graders, _ = open_engines(specs, image_tag(), False, folder)
+                try:
+                    wall, used = grade_all(graders, small)
+                finally:
+                    graders.close()
+                walls[name].append(wall)
+                spread[name] = ", ".join(f"{used.count(e)}" for e in sorted(set(used)))
+    finally:
+        if second is not None:
+            second.remove()
+    ones = walls["one engine"]
+    rows = [(name, spread[name], len(small), statistics.median(w),
+             len(small) / statistics.median(w), " ".join(f"{x:.1f}" for x in w),
+             " ".join(f"{x / one:.2f}" for x, one in zip(w, ones)))
+            for name, w in walls.items()]
+    table(f"One engine against two on this machine ({os.cpu_count()} cores; 150 small Python "
+          "cases, 2 at a time; median of the rounds; each round's ratio to one engine in "
+          "the same round)", ("setup", "items per engine", "items", "wall s", "items/s",
+                              "rounds s", "x one engine"), rows)
+
+
 # -- 7. HumanEval-shaped cases, imported ------------------------------------------------
 
 def load() -> str:
@@ -574,7 +631,7 @@ def startup(runs: int = 21) -> None:
 
 def main(argv: list[str]) -> int:
     sections = argv or ["generation", "grading", "pytest", "languages", "memory", "cpu",
-                        "report", "humaneval", "startup"]
+                        "engines", "report", "humaneval", "startup"]
     print(f"pytest-llmcode benchmark, {os.cpu_count()} cores, image {image_tag()}, "
           f"machine speed {machine_speed():.2f} s (a fixed Python loop; lower is faster)")
     scratch = Path(tempfile.mkdtemp(prefix="llmcode-bench-"))
@@ -599,6 +656,8 @@ def main(argv: list[str]) -> int:
             elif section == "cpu":
                 assert grader is not None
                 cpu(grader, scratch)
+            elif section == "engines":
+                engines(scratch)
             elif section == "report":
                 report(scratch)
             elif section == "humaneval":

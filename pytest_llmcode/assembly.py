@@ -18,9 +18,9 @@ from .api.endpoints import Endpoint
 from .api.ratelimit import RateLimiter, endpoint_dir
 from .api.redact import Redactor
 from .cases import EvalCase
-from .grading.confinement import confirm_confined
-from .grading.containers import Sandbox, SandboxError, sweep
-from .grading.grader import Grader
+from .grading.containers import SandboxError
+from .grading.engine_start import open_engines
+from .grading.engines import Engines
 from .outcome import Outcome
 from .pipeline import GenerationSettings, Job, Pipeline
 from .scoring.judge import Judge
@@ -62,59 +62,48 @@ class Parts:
     """What one process of the run uses, and closes at its end."""
 
     pipeline: Pipeline
-    scratch: Path
-    sandbox: Sandbox | None
-    grader: Grader | None
+    grading: Grading
     judge: Judge | None
-    image_id: str | None
+
+    @property
+    def image_id(self) -> str | None:
+        return self.grading.image_id
 
     def close(self, grace_s: float) -> None:
         try:
             self.pipeline.close(grace_s=grace_s)
         finally:
-            if self.grader is not None:
-                self.grader.close()
             if self.judge is not None:
                 self.judge.close()
-            if self.sandbox is not None:
-                self.sandbox.close()
-            shutil.rmtree(self.scratch, ignore_errors=True)
+            self.grading.close()
 
 
 @dataclass
 class Grading:
-    """The sandbox and its grader, or why there are none."""
+    """The engines that grade, or why there are none."""
 
     scratch: Path
-    sandbox: Sandbox | None
-    grader: Grader | None
+    grader: Engines | None
     image_id: str | None
     unavailable: str | None
 
     def close(self) -> None:
         try:
             if self.grader is not None:
-                self.grader.close()
+                self.grader.close()  # each engine swept of this process's containers
         finally:
-            if self.sandbox is not None:
-                self.sandbox.close()
             shutil.rmtree(self.scratch, ignore_errors=True)
 
 
 def start_grading(settings: Settings) -> Grading:
-    """The sandbox, once its image is there and its confinement confirmed."""
+    """The engines, once each has the image and its confinement is confirmed."""
     scratch = Path(tempfile.mkdtemp(prefix="llmcode-"))
-    sandbox = None
     try:
-        sandbox = Sandbox(image_name(settings))
-        sweep(sandbox.client)
-        image_id = sandbox.check_image()
-        confirm_confined(sandbox, scratch)
-        grader = Grader(sandbox, scratch, workers=settings.grading_workers,
-                        spares=settings.grading_workers)
+        engines, image_id = open_engines(settings.engines, image_name(settings),
+                                         buildable=not settings.image, scratch=scratch)
     except SandboxError as exc:
-        return Grading(scratch, sandbox, None, None, f"cannot grade: {exc}")
-    return Grading(scratch, sandbox, grader, image_id, None)
+        return Grading(scratch, None, None, f"cannot grade: {exc}")
+    return Grading(scratch, engines, image_id, None)
 
 
 def start(
@@ -128,8 +117,6 @@ def start(
     """Start grading (or say why it cannot) and the pipeline that feeds it."""
     s = settings
     grading = start_grading(s)
-    scratch, sandbox, grader = grading.scratch, grading.sandbox, grading.grader
-    image_id, unavailable = grading.image_id, grading.unavailable
     budget = (None if s.max_cost is None else
               Budget(s.max_cost, budget_ledger(run_dir), s.catalog.get, s.max_tokens,
                      max_tokens_of=lambda model: s.route(model).max_tokens))
@@ -158,26 +145,27 @@ def start(
     pipeline = Pipeline(
         GenerationSettings(concurrency=in_flight, grading_workers=s.grading_workers),
         answerer,
-        grader=grader,
-        grading_unavailable=unavailable,
+        grader=grading.grader,
+        grading_unavailable=grading.unavailable,
         on_outcome=on_outcome,
         messages=messages,
         extract=extract,
         scorer=Scorer(judge),
         verdicts=verdicts,
-        image_id=image_id,
+        image_id=grading.image_id,
     )
-    return Parts(pipeline, scratch, sandbox, grader, judge, image_id)
+    return Parts(pipeline, grading, judge)
 
 
-def engine_image_id(image: str) -> str | None:
-    """The image's id asked of the engine, for a process that started no grading (the
+def engine_image_id(settings: Settings) -> str | None:
+    """The image's id asked of the first engine, for a process that started no grading (the
     pytest-xdist controller); None when no engine answers or it lacks the image."""
     from .grading.containers import connect
     from .grading.image import image_id
 
+    image = image_name(settings)
     try:
-        client = connect()
+        client = connect(engine=settings.engines[0].url if settings.engines else None)
     except SandboxError:
         return None
     try:

@@ -25,6 +25,9 @@ def header_lines(settings: Settings, image: str, cassettes_where: str, reused: i
         # The variable's name, never the key.
         lines.append(f"llmcode: key {endpoint.key_line()}"
                      + (f" (models {', '.join(served)})" if len(endpoints) > 1 else ""))
+    if len(s.engines) > 1 or any(e.url for e in s.engines):
+        lines.append("llmcode: Docker engines " + ", ".join(
+            f"{e.label} ({e.workers} worker{'s' * (e.workers != 1)})" for e in s.engines))
     for model, chain in s.fallbacks.items():
         lines.append(f"llmcode: fallback {' -> '.join((model, *chain))}")
     if s.max_cost is not None:

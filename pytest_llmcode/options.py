@@ -56,8 +56,14 @@ OPTIONS = (
            "workers and concurrent runs on this machine", "8"),
     Option("rpm", "requests per minute to the endpoint, shared like --llm-concurrency",
            shown_default="no limit"),
-    Option("grading-workers", "containers grading at once",
+    Option("grading-workers", "containers grading at once on each engine, shared by "
+           "pytest-xdist workers",
            shown_default="the number of cores, fewer where memory holds fewer at 2 GiB each"),
+    Option("docker-hosts", "Docker engines that grade, URL[=WORKERS] comma-separated "
+           "(unix://, tcp:// with TLS from DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, ssh://); "
+           "an engine without WORKERS gets --llm-grading-workers; pytest-xdist workers "
+           "share each engine's workers",
+           shown_default="the engine DOCKER_HOST names, else the local one"),
     Option("samples", "answers drawn per case and model", "1"),
     Option("temperature", "sampling temperature", "0.0"),
     Option("max-tokens", "max_tokens sent with each request", shown_default="not sent"),

@@ -24,8 +24,7 @@ from .api.tally import Spend, Tally
 from .cases import EvalCase
 from .catalog import Model
 from .extract import MAX_REPLY_CHARS, extract_code
-from .grading.grade import Grade
-from .grading.grader import Grader
+from .grading.grade import Grade, Grades
 from .outcome import Outcome
 from .scoring.score import ItemScore, Scorer
 from .status import ERROR, FAILED, NOT_RUN, SKIPPED, Status
@@ -76,7 +75,7 @@ class Pipeline:
         self,
         settings: GenerationSettings,
         answerer: Answerer,
-        grader: Grader | None,
+        grader: Grades | None,
         grading_unavailable: str | None,
         on_outcome: Callable[[Outcome], None] | None = None,
         messages: Callable[[Job], list[dict[str, str]]] | None = None,

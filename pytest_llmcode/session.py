@@ -276,7 +276,7 @@ class LLMCodeSession:
             facts = RunFacts(
                 endpoint=s.base_url, image=image,
                 image_id=(self.parts.image_id if self.parts is not None
-                          else assembly.engine_image_id(image)),
+                          else assembly.engine_image_id(s)),
                 parameters=assembly.manifest_parameters(s), record_mode=s.record_mode,
                 started=self.started, interrupted=self.interrupted, budget=budget,
                 resumed_from=s.resume,

@@ -19,6 +19,7 @@ from .api.cassettes import MODES
 from .api.endpoints import KNOWN_KEYS, Endpoint, Route, resolve_endpoint
 from .api.fallback import Chains, FallbackError, parse_fallbacks
 from .catalog import Catalog, CatalogError, Model
+from .grading.engine_spec import EngineSpec, EngineSpecError, parse_hosts, share
 from .options import CASES_INI, DEFAULT_BASE_URL, given, models_requested, raw, switched_on
 from .reporting.gates import GateSettings, Thresholds
 from .reporting.resultlog import partial_path
@@ -32,7 +33,7 @@ class Settings:
     catalog: Catalog
     base_url: str
     concurrency: int
-    grading_workers: int
+    grading_workers: int  # this process's gradings at once, over all its engines
     samples: int
     temperature: float
     max_tokens: int | None
@@ -56,6 +57,8 @@ class Settings:
     resume: Path | None
     report_html: Path | None
     report_url: str | None
+    # The engines that grade, each with this process's share of its workers.
+    engines: tuple[EngineSpec, ...] = ()
     check_cases: bool = False  # check the cases; no model is asked
     case_paths: tuple[Path, ...] = ()  # collected when no path is given (ini llm_cases)
 
@@ -133,6 +136,7 @@ def resolve(config: pytest.Config) -> Settings:
             concurrency=entry.concurrency or concurrency,
             rpm=entry.rpm or rpm,
         )
+    engines = _engines(config)
     named = {e.key_env for e in endpoints.values() if e.key_env}
     secrets = tuple(os.environ[v] for v in sorted({*KNOWN_KEYS, *named}) if os.environ.get(v))
     return Settings(
@@ -140,8 +144,8 @@ def resolve(config: pytest.Config) -> Settings:
         catalog=catalog,
         base_url=base_url,
         concurrency=concurrency,
-        grading_workers=(_optional(config, "grading-workers", int, 1)
-                         or default_grading_workers()),
+        grading_workers=sum(e.workers for e in engines),
+        engines=engines,
         samples=_number(config, "samples", int, 1),
         temperature=_number(config, "temperature", float, 0.0),
         max_tokens=_optional(config, "max-tokens", int, 1),
@@ -168,6 +172,21 @@ def resolve(config: pytest.Config) -> Settings:
         check_cases=switched_on(config, "check-cases"),
         case_paths=_case_paths(config),
     )
+
+
+def _engines(config: pytest.Config) -> tuple[EngineSpec, ...]:
+    """--llm-docker-hosts (else the one engine of DOCKER_HOST), each engine's workers shared
+    with the run's other pytest-xdist workers."""
+    workers = _optional(config, "grading-workers", int, 1) or default_grading_workers()
+    hosts = raw(config, "docker-hosts")
+    try:
+        specs = parse_hosts(hosts, workers) if hosts else (EngineSpec(None, workers),)
+    except EngineSpecError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    workerinput = getattr(config, "workerinput", {})
+    worker = str(workerinput.get("workerid", "gw0")).removeprefix("gw")
+    index = int(worker) if worker.isdigit() else 0
+    return share(specs, index, int(workerinput.get("workercount", 1)))
 
 
 def _case_paths(config: pytest.Config) -> tuple[Path, ...]:

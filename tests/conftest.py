@@ -38,7 +38,7 @@ def chat_server() -> Iterator[ChatServer]:
     server.stop()
 
 
-DOCKER_FIXTURES = {"docker_engine", "sandbox_image", "grader"}
+DOCKER_FIXTURES = {"docker_engine", "sandbox_image", "grader", "second_engine"}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -94,3 +94,30 @@ def grader(sandbox_image: str, request: pytest.FixtureRequest) -> Iterator[Grade
     options = getattr(request.module, "GRADER_OPTIONS", {"workers": 2, "spares": 2})
     with open_grader(sandbox_image, **options) as shared:
         yield shared
+
+
+@pytest.fixture(scope="session")
+def second_engine(sandbox_image: str) -> Iterator[str]:
+    """The URL (tcp://127.0.0.1:PORT) of a second Docker engine on this machine that has the
+    sandbox image, loaded into it the plugin's own way: the one .ci/run started
+    (LLMCODE_SECOND_DOCKER_HOST), else one of this session's own."""
+    from support.second_engine import SHARED, SecondEngine, load_image
+
+    shared = os.environ.get(SHARED)
+    engine = None
+    if not shared:
+        if shutil.which("dockerd") is None:
+            _unavailable("no dockerd to start a second engine with")
+        engine = SecondEngine()
+        try:
+            engine.start()
+        except (RuntimeError, OSError) as exc:
+            engine.remove()
+            _unavailable(f"the second engine did not start: {exc}")
+    url = shared or engine.url  # type: ignore[union-attr]
+    try:
+        load_image(url, sandbox_image)
+        yield url
+    finally:
+        if engine is not None:
+            engine.remove()

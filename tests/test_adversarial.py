@@ -24,6 +24,7 @@ from typing import Any, Iterator
 
 import pytest
 from support.chat_server import bundled_cases
+from support.grading import open_grader
 
 from pytest_llmcode.cases import EvalCase
 from pytest_llmcode.grading.confinement import confirm_confined
@@ -35,6 +36,7 @@ from pytest_llmcode.grading.containers import (
     Sandbox,
     SandboxError,
     _labels,
+    connect,
 )
 from pytest_llmcode.grading.grade import Grade
 from pytest_llmcode.grading.grader import Grader
@@ -45,6 +47,12 @@ REPO = Path(__file__).resolve().parent.parent
 ADVERSARIAL = Path(__file__).resolve().parent / "adversarial"
 CASES = {case.name: case for case in bundled_cases()}
 HOSTILE = sorted(p for p in ADVERSARIAL.glob("*/*") if p.is_file() and p.parent.name in CASES)
+
+# The hostile answers graded on the second engine, over TCP, as well: every third (the
+# whole suite again would double its time; each case and most kinds of attack are among them).
+ON_TCP = HOSTILE[::3]
+ON_ENGINES = ([pytest.param(p, "local", id=f"{p.parent.name}/{p.stem}") for p in HOSTILE]
+              + [pytest.param(p, "tcp", id=f"tcp-{p.parent.name}/{p.stem}") for p in ON_TCP])
 
 # Short limits so that answers which hang cost seconds; TypeScript and Go are compiled in
 # the answer's container before the first call, which takes seconds on its own.
@@ -156,14 +164,23 @@ def test_every_case_has_hostile_answers() -> None:
     assert set(EVIDENCE) <= {f"{p.parent.name}/{p.name}" for p in HOSTILE}
 
 
-@pytest.mark.parametrize("answer", HOSTILE, ids=[f"{p.parent.name}/{p.stem}" for p in HOSTILE])
+@pytest.fixture(scope="module")
+def tcp_grader(sandbox_image: str, second_engine: str) -> Iterator[Grader]:
+    """A grader on the second engine, reached over TCP (tests/support/second_engine.py)."""
+    with open_grader(sandbox_image, engine=second_engine, **GRADER_OPTIONS) as shared:
+        yield shared
+
+
+@pytest.mark.parametrize(("answer", "engine"), ON_ENGINES)
 def test_hostile_answer_never_passes(
-    grader: Grader,
     expected_ids: dict[str, frozenset[str]],
     answer: Path,
+    engine: str,
     monkeypatch: pytest.MonkeyPatch,
     record_property: Any,
+    request: pytest.FixtureRequest,
 ) -> None:
+    grader: Grader = request.getfixturevalue("grader" if engine == "local" else "tcp_grader")
     case = CASES[answer.parent.name]
     expected = expected_ids[case.name]
     short = dataclasses.replace(case, timeout_s=TIME_LIMITS[case.language])
@@ -181,8 +198,10 @@ def test_hostile_answer_never_passes(
     text = _shown(grade)
     assert grade.verdict == "failed" or (
         grade.verdict == "error" and INFRASTRUCTURE_PROVEN in grade.message
-    ), f"{grade.verdict}: {grade.message}\n{grade.output}"
-    assert _own_containers() == [], "a container of this grading was left behind"
+    ), f"{grade.verdict}: {grade.message}
+{grade.output}"
+    assert _own_containers(grader.sandbox.engine) == [], \
+        "a container of this grading was left behind"
     assert _slots(grader.directory.parent) == [], "the grading left files in its scratch directory"
     after = _host_state(case)
     assert after["tests"] == before["tests"], "the hidden tests or the reference changed on the host"
@@ -247,7 +266,8 @@ class UnconfinedSandbox(Sandbox):
             self.image,
             ["timeout", "-k", "2", f"{time_limit_s:g}", *command],
             detach=True,
-            network_mode="bridge",
+            # The second engine runs without a bridge network (tests/support/second_engine.py).
+            network_mode="host" if self.engine else "bridge",
             user="0:0",
             cap_add=["SYS_ADMIN"],
             volumes={m.host_path: {"bind": m.container_path, "mode": "rw"} for m in mounts},
@@ -260,8 +280,12 @@ class UnconfinedSandbox(Sandbox):
         return str(container.id)
 
 
-def test_confinement_self_test_refuses_an_unconfined_container(sandbox_image: str, scratch: Path) -> None:
-    sandbox = UnconfinedSandbox(sandbox_image)
+@pytest.mark.parametrize("on_tcp", [False, True], ids=["local", "tcp"])
+def test_confinement_self_test_refuses_an_unconfined_container(
+    sandbox_image: str, scratch: Path, on_tcp: bool, request: pytest.FixtureRequest
+) -> None:
+    engine = request.getfixturevalue("second_engine") if on_tcp else None
+    sandbox = UnconfinedSandbox(sandbox_image, engine=engine)
     try:
         with pytest.raises(SandboxError, match="not confined, refusing to grade") as refused:
             confirm_confined(sandbox, scratch)
@@ -272,7 +296,7 @@ def test_confinement_self_test_refuses_an_unconfined_container(sandbox_image: st
                   "read-only /proc", "only loopback", "pids limit", "memory limit",
                   "minimal environment"):
         assert check in message, f"{check} not reported: {message}"
-    assert _own_containers() == []
+    assert _own_containers(engine) == []
     assert _slots(scratch) == []
 
 
@@ -303,13 +327,11 @@ def _slots(scratch: Path) -> list[str]:
                   and p.name != "grading")
 
 
-def _own_containers(settle_s: float = 15.0) -> list[str]:
-    """Containers of this process still present once removals in progress have finished (the
-    engine's auto-remove and the grader's forced remove race, so one may still be going),
-    but the long-lived tester."""
-    import docker
-
-    client = docker.from_env()
+def _own_containers(engine: str | None = None, settle_s: float = 15.0) -> list[str]:
+    """Containers of this process on the engine at `engine` (else DOCKER_HOST's) still
+    present once removals in progress have finished (the engine's auto-remove and the
+    grader's forced remove race, so one may still be going), but the long-lived tester."""
+    client = connect(engine=engine)
     try:
         deadline = time.monotonic() + settle_s
         while True:

@@ -58,9 +58,14 @@ class ContainerRun:
 
 
 class Sandbox:
-    def __init__(self, image: str, limits: Limits = Limits()) -> None:
+    """Containers of one engine: `engine` is its URL (unix://, tcp://, ssh://), None for
+    the one DOCKER_HOST names (or the local one)."""
+
+    def __init__(self, image: str, limits: Limits = Limits(), engine: str | None = None
+                 ) -> None:
         self.image = image
         self.limits = limits
+        self.engine = engine
         self._client: docker.DockerClient | None = None
         self._running: set[str] = set()
         self._lock = threading.Lock()
@@ -69,7 +74,7 @@ class Sandbox:
     @property
     def client(self) -> docker.DockerClient:
         if self._client is None:
-            self._client = connect()
+            self._client = connect(engine=self.engine)
         return self._client
 
     def check_image(self) -> str:
@@ -216,9 +221,12 @@ class Sandbox:
         self._client.close()
 
 
-def connect(timeout_s: float = 30) -> docker.DockerClient:
-    """A client of the engine DOCKER_HOST names (or the local one) that answers a ping;
-    SandboxError saying how to start one otherwise. `timeout_s` bounds each API call."""
+def connect(timeout_s: float = 30, engine: str | None = None) -> docker.DockerClient:
+    """A client of the engine at `engine` (else the one DOCKER_HOST names, else the local
+    one) that answers a ping; SandboxError saying how to start one otherwise. `timeout_s`
+    bounds each API call. The SDK's environment handling applies to every engine: TLS from
+    DOCKER_TLS_VERIFY and DOCKER_CERT_PATH; ssh:// through the `ssh` command, so the user's
+    own ssh configuration and agent apply."""
     try:
         import docker
     except ImportError:  # pragma: no cover - docker is a declared dependency
@@ -228,14 +236,19 @@ def connect(timeout_s: float = 30) -> docker.DockerClient:
         # here, quietly, instead of in whatever code runs the garbage collector next.
         warnings.simplefilter("ignore", ResourceWarning)
         try:
-            client = docker.from_env(timeout=timeout_s)
+            environment = dict(os.environ, **({"DOCKER_HOST": engine} if engine else {}))
+            client = docker.from_env(
+                timeout=timeout_s, environment=environment,
+                use_ssh_client=environment.get("DOCKER_HOST", "").startswith("ssh://"),
+            )
             client.ping()
         except docker.errors.DockerException as exc:
             failure = str(exc)
         else:
             return client
         gc.collect()
-    raise SandboxError(f"no Docker engine answers ({failure}): {START_HINT}")
+    where = f" at {engine}" if engine else ""
+    raise SandboxError(f"no Docker engine answers{where} ({failure}): {START_HINT}")
 
 
 def _labels(watchdog_s: float) -> dict[str, str]:
@@ -256,7 +269,7 @@ def sweep(client: docker.DockerClient, own: bool = False) -> int:
     try:
         # The low-level listing: no per-container inspect racing with removals.
         containers = client.api.containers(all=True, filters={"label": LABEL})
-    except docker.errors.DockerException:
+    except (docker.errors.DockerException, OSError):  # requests' errors are OSErrors
         return 0
     for container in containers:
         if _is_leftover(container.get("Labels") or {}, own):
@@ -301,5 +314,5 @@ def _force_remove_id(client: docker.DockerClient, container_id: str) -> None:
 
     try:
         client.api.remove_container(container_id, force=True)
-    except docker.errors.DockerException:
+    except (docker.errors.DockerException, OSError):  # gone, or its engine is
         pass

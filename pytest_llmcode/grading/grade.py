@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
 
 from ..status import PASSED, Verdict
 from .quality_report import Quality
+
+if TYPE_CHECKING:
+    from ..cases import EvalCase
 
 
 @dataclass(frozen=True)
@@ -29,7 +33,15 @@ class Grade:
     quality: Quality | None = None  # the sandbox's static measure of the answer
     # The answer prevented its own grading (Grader.grade): failed, nothing measured.
     forfeited: bool = False
+    engine: str = ""  # the engine that graded it (its URL without credentials)
 
     @property
     def failed_tests(self) -> list[TestResult]:
         return [t for t in self.tests if t.outcome != PASSED]
+
+
+class Grades(Protocol):
+    """What grades answers: one engine's Grader, or the Engines that spread gradings."""
+
+    def grade(self, case: EvalCase, code: str, expected_ids: frozenset[str] | None) -> Grade:
+        ...

@@ -37,6 +37,7 @@ def row_of(outcome: Outcome, case: EvalCase | None = None) -> Row:
         attempts=spend.attempts,
         grading_s=round(outcome.grade.duration_s, 4) if outcome.grade else None,
         isolation=(outcome.grade.isolation or None) if outcome.grade else None,
+        engine=(outcome.grade.engine or None) if outcome.grade else None,
         failure=None if outcome.status == PASSED else outcome.message,
         score=score.score if score else None,
         correctness=score.correctness if score else None,

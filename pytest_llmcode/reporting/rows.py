@@ -38,6 +38,7 @@ class Row:
     attempts: int = 0
     grading_s: float | None = None
     isolation: str | None = None  # where the verdict was obtained, as the host knows it
+    engine: str | None = None  # the Docker engine that graded it, its URL without credentials
     failure: str | None = None
     # scores (0..10) and what they were measured from
     score: float | None = None

@@ -5,6 +5,7 @@ terminal, Markdown and JSON reports all render this one object."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -146,6 +147,10 @@ def run_notes(rows: list[Row]) -> list[str]:
     if unanswered:
         notes.append(f"{unanswered} requests were sent but never answered: what the endpoint "
                      "billed for them is unknown and not in the cost figures")
+    engines = Counter(r.engine for r in rows if r.engine)
+    if len(engines) > 1:
+        notes.append(f"graded on {len(engines)} Docker engines: "
+                     + ", ".join(f"{e} ({n} items)" for e, n in sorted(engines.items())))
     not_run = sum(1 for r in rows if r.outcome == NOT_RUN)
     if not_run:
         notes.append(f"{not_run} items not run: the run ended before they finished")

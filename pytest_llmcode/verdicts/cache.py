@@ -39,7 +39,7 @@ class VerdictCache:
             grade = _decode(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError, TypeError, KeyError):
             return None
-        return replace(grade, duration_s=0.0, timings={})
+        return replace(grade, duration_s=0.0, timings={}, engine="")  # no engine this run
 
     def put(self, case: EvalCase, code: str, expected_ids: frozenset[str] | None,
             context: str, grade: Grade) -> None:

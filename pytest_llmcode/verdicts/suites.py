@@ -12,8 +12,7 @@ from typing import Callable
 
 from ..cases import EvalCase, shown
 from ..cases.static_check import static_problems
-from ..grading.grade import Grade
-from ..grading.grader import Grader
+from ..grading.grade import Grade, Grades
 from ..status import ERROR, PASSED
 from .cache import VerdictCache
 from .runner_frames import without_runner_frames
@@ -40,7 +39,7 @@ class Suites:
     """Validates each case once, in the background (`submit` runs a grading); with no
     grader, every suite carries the reason."""
 
-    def __init__(self, grader: Grader | None, unavailable: str | None,
+    def __init__(self, grader: Grades | None, unavailable: str | None,
                  submit: Callable[[Callable[[], None]], object],
                  cache: VerdictCache | None = None, image_id: str | None = None) -> None:
         self._grader = grader

@@ -12,10 +12,10 @@ from pytest_llmcode.grading.grader import Grader
 
 
 @contextmanager
-def open_grader(image: str, **options: Any) -> Iterator[Grader]:
-    """A Grader of its own scratch directory (grader.directory.parent); everything it started
-    is removed when the block ends."""
-    sandbox = Sandbox(image)
+def open_grader(image: str, engine: str | None = None, **options: Any) -> Iterator[Grader]:
+    """A Grader of its own scratch directory (grader.directory.parent), on the engine at
+    `engine` (else DOCKER_HOST's); everything it started is removed when the block ends."""
+    sandbox = Sandbox(image, engine=engine)
     with tempfile.TemporaryDirectory(prefix="llmcode-test-") as scratch:
         grader = Grader(sandbox, Path(scratch), **options)
         try:

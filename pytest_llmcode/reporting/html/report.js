@@ -338,7 +338,7 @@
     fact(dl, "answered by", it.answered_by && it.answered_by !== modelOf(it) ? it.answered_by + " (fallback)" : it.answered_by);
     fact(dl, "served model", it.served_model);
     fact(dl, "seed", it.seed);
-    fact(dl, "grading", it.grading_s !== undefined ? secs(it.grading_s) + (it.isolation ? " · isolation " + it.isolation : "") : null);
+    fact(dl, "grading", it.grading_s !== undefined ? secs(it.grading_s) + (it.isolation ? " · isolation " + it.isolation : "") + (it.engine ? " · engine " + it.engine : "") : null);
     if (data.runs.length > 1) fact(dl, "from", run.source);
     add(drawer, el("h3", null, "Facts"), dl);
 
