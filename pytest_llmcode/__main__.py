@@ -1,6 +1,8 @@
 """`python -m pytest_llmcode COMMAND ...`: the plugin's command-line tools.
 
     image    build the sandbox image (see `python -m pytest_llmcode image --help`)
+    import   write eval cases from HumanEval, MBPP or EvalPlus files
+             (see `python -m pytest_llmcode import --help`)
     new      write an example eval case to edit (see `python -m pytest_llmcode new --help`)
     report   rebuild the HTML/Markdown report from JSON reports, merging several
              (see `python -m pytest_llmcode report --help`)
@@ -18,8 +20,14 @@ def _image(argv: Sequence[str]) -> int:
     return main(argv)
 
 
+def _import(argv: Sequence[str]) -> int:
+    from .importers.cli import main
+
+    return main(argv)
+
+
 def _new(argv: Sequence[str]) -> int:
-    from .scaffold import main
+    from .authoring.scaffold import main
 
     return main(argv)
 
@@ -32,6 +40,7 @@ def _report(argv: Sequence[str]) -> int:
 
 COMMANDS: dict[str, tuple[Callable[[Sequence[str]], int], str]] = {
     "image": (_image, "build the Docker image in which answers are graded"),
+    "import": (_import, "write eval cases from a HumanEval, MBPP or EvalPlus file"),
     "new": (_new, "write a complete, passing example eval case to edit into your own"),
     "report": (_report, "rebuild the HTML (and Markdown) report from JSON reports, merged"),
 }

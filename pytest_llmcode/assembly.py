@@ -26,7 +26,7 @@ from .pipeline import GenerationSettings, Job, Pipeline
 from .scoring.judge import Judge
 from .scoring.score import Scorer
 from .settings import Settings
-from .verdict_cache import VerdictCache
+from .verdicts.cache import VerdictCache
 
 
 def image_name(settings: Settings) -> str:

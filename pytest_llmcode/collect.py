@@ -10,14 +10,14 @@ from typing import Iterator, Protocol
 import pytest
 
 from .cases import CaseError, EvalCase, load_case
+from .cases.onefile import load_one_file_case
 from .catalog import Model
-from .onefile import load_one_file_case
 from .outcome import Outcome
 from .reporting.outcome_rows import row_of
 from .reporting.rows import Key
 from .sanitize import sanitize
 from .status import ERROR, FAILED, NOT_RUN, SKIPPED
-from .suites import BROKEN
+from .verdicts.suites import BROKEN
 
 UNSAFE_ID = re.compile(r"[^A-Za-z0-9_.-]+")
 SHOWN_LIMIT = 20_000  # a failure's whole text: message, failing tests, output, code excerpt

@@ -29,8 +29,8 @@ from .grading.grader import Grader
 from .outcome import Outcome
 from .scoring.score import ItemScore, Scorer
 from .status import ERROR, FAILED, NOT_RUN, SKIPPED, Status
-from .suites import Suite, Suites
-from .verdict_cache import VerdictCache
+from .verdicts.cache import VerdictCache
+from .verdicts.suites import Suite, Suites
 
 
 @dataclass(frozen=True)

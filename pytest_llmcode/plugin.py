@@ -44,7 +44,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.args_source = pytest.Config.ArgsSource.ARGS
         config.stash[CASES_FROM_INI] = True
     if settings.check_cases:
-        from .check_session import CaseCheckSession
+        from .authoring.check_session import CaseCheckSession
 
         checker = CaseCheckSession(config, settings)
         config.stash[RUNNER_KEY] = checker

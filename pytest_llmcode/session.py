@@ -19,7 +19,13 @@ from .cases import EvalCase
 from .catalog import Model
 from .collect import CaseFile, LLMCodeItem, item_id, model_items
 from .header import header_lines
-from .live_progress import (
+from .outcome import Outcome
+from .pipeline import Job, default_extract, default_messages
+from .reporting import terminal
+from .reporting.baseline import Baseline, BaselineError, load_baseline
+from .reporting.gates import exit_status
+from .reporting.json_report import write_json
+from .reporting.live_progress import (
     CountsWriter,
     LiveProgress,
     configure_node,
@@ -28,12 +34,6 @@ from .live_progress import (
     worker_counts_path,
     worker_wants_counts,
 )
-from .outcome import Outcome
-from .pipeline import Job, default_extract, default_messages
-from .reporting import terminal
-from .reporting.baseline import Baseline, BaselineError, load_baseline
-from .reporting.gates import exit_status
-from .reporting.json_report import write_json
 from .reporting.manifest import RunFacts, report_meta
 from .reporting.markdown import html_link, write_markdown
 from .reporting.progress import Counts
@@ -44,7 +44,7 @@ from .reporting.summary import RunSummary, build
 from .settings import Settings, verdict_dir
 from .signals import sigterm_as_interrupt
 from .status import FAILED
-from .verdict_cache import VerdictCache
+from .verdicts.cache import VerdictCache
 
 # Requests in flight when the run ends get this long (at most --llm-timeout) to answer, so
 # what they cost is known; then they are abandoned and reported as unanswered.

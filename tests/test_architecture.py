@@ -15,10 +15,9 @@ PACKAGE = Path(__file__).resolve().parents[1] / "pytest_llmcode"
 RUNNERS = PACKAGE / "grading" / "container"
 
 # Each layer may import only the layers listed for it (and itself).
-BASE = {"status", "files", "sanitize", "catalog", "cases", "extract", "signals", "__init__",
-        "onefile", "exports", "static_check", "runner_frames"}
-# The pipeline's room: the suites it validates first, the verdicts it keeps, the case check.
-PIPELINE = {"pipeline", "suites", "verdict_cache", "case_check"}
+BASE = {"status", "files", "sanitize", "catalog", "cases", "extract", "signals", "__init__"}
+# The pipeline and its verdicts/ room: the suites it validates first, the verdicts it keeps.
+PIPELINE = {"pipeline", "verdicts"}
 LAYERS: dict[str, set[str]] = {
     "base": BASE,
     "api": {"base"},
@@ -27,7 +26,11 @@ LAYERS: dict[str, set[str]] = {
     "outcome": {"base", "api", "grading", "scoring"},
     "pipeline": {"base", "api", "grading", "scoring", "outcome"},
     "reporting": {"base", "api", "scoring", "outcome"},
-    "pytest": {"base", "api", "grading", "scoring", "outcome", "pipeline", "reporting"},
+    # `python -m pytest_llmcode import`: benchmark files in, case files out (read back by
+    # the base layer's case loaders).
+    "importers": {"base"},
+    "pytest": {"base", "api", "grading", "scoring", "outcome", "pipeline", "reporting",
+               "importers"},
 }
 
 
@@ -36,7 +39,7 @@ def layer(module: str) -> str:
     top = module.split(".")[0]
     if top in PIPELINE:
         return "pipeline"
-    if top in ("api", "grading", "scoring", "reporting", "outcome"):
+    if top in ("api", "grading", "scoring", "reporting", "outcome", "importers"):
         return top
     return "base" if top in BASE else "pytest"
 
@@ -117,7 +120,8 @@ def test_no_import_cycles() -> None:
 
 @pytest.mark.parametrize("heavy", ["httpx", "docker", "jsonschema", "yaml",
                                    "pytest_llmcode.api", "pytest_llmcode.grading",
-                                   "pytest_llmcode.reporting", "pytest_llmcode.scoring"])
+                                   "pytest_llmcode.reporting", "pytest_llmcode.scoring",
+                                   "pytest_llmcode.importers"])
 def test_the_plugin_module_loads_nothing_heavy(heavy: str) -> None:
     code = ("import sys, pytest; before = set(sys.modules); import pytest_llmcode.plugin; "
             f"print(any(m == {heavy!r} or m.startswith({heavy + '.'!r}) "

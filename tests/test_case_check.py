@@ -15,8 +15,8 @@ from support.chat_server import ChatServer, Reply, fenced
 from support.llm_runs import copy_cases, run
 from support.one_file_case import CASE as ONE_FILE
 
+from pytest_llmcode.authoring.scaffold import LANGUAGES
 from pytest_llmcode.grading.grader import Grader
-from pytest_llmcode.scaffold import LANGUAGES
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -10,9 +10,9 @@ import pytest
 from support.chat_server import EVAL_CASES, bundled_cases
 
 from pytest_llmcode.cases import load_case
-from pytest_llmcode.exports import defined_names, used_names
-from pytest_llmcode.runner_frames import without_runner_frames
-from pytest_llmcode.static_check import static_problems
+from pytest_llmcode.cases.exports import defined_names, used_names
+from pytest_llmcode.cases.static_check import static_problems
+from pytest_llmcode.verdicts.runner_frames import without_runner_frames
 
 
 @pytest.mark.parametrize("language, code, names", [

@@ -12,7 +12,7 @@ from support.llm_runs import run
 from support.one_file_case import CASE, PROMPT, write_case
 
 from pytest_llmcode.cases import CaseError
-from pytest_llmcode.onefile import load_one_file_case
+from pytest_llmcode.cases.onefile import load_one_file_case
 
 
 def test_a_test_file_is_a_whole_case(tmp_path: Path) -> None:

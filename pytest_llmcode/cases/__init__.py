@@ -148,7 +148,7 @@ def schema() -> dict[str, Any]:
     import json
     from importlib import resources
 
-    text = resources.files("pytest_llmcode").joinpath("case.schema.json").read_text("utf-8")
+    text = resources.files(__name__).joinpath("case.schema.json").read_text("utf-8")
     loaded: dict[str, Any] = json.loads(text)
     return loaded
 

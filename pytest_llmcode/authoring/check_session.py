@@ -9,13 +9,13 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
-from . import assembly
+from .. import assembly
+from ..cases import EvalCase
+from ..collect import CaseFile
+from ..settings import Settings, verdict_dir
+from ..verdicts.cache import VerdictCache
+from ..verdicts.suites import Suites
 from .case_check import CaseCheck, check_case, check_message
-from .cases import EvalCase
-from .collect import CaseFile
-from .settings import Settings, verdict_dir
-from .suites import Suites
-from .verdict_cache import VerdictCache
 
 OUTCOME = "llmcode_check"  # user property: sound | broken | error
 REFERENCE = "llmcode_check_reference"  # user property: graded | reused

@@ -62,7 +62,7 @@ def main(argv: Sequence[str]) -> int:
     if not NAME.fullmatch(args.name):
         parser.error(f"NAME {args.name!r}: use letters, digits and underscores, not starting "
                      "with a digit (e.g. roman_numerals)")
-    template = resources.files("pytest_llmcode").joinpath("templates", args.language)
+    template = resources.files("pytest_llmcode.authoring").joinpath("templates", args.language)
     written = write(template, args.dir, args.name)
     if written is None:
         return 1

@@ -14,12 +14,12 @@ from dataclasses import asdict, fields, replace
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .cases import EvalCase
-from .files import write_atomic
-from .grading.grade import Grade, TestResult
-from .grading.quality_report import Quality
-from .status import ERROR
+from .. import __version__
+from ..cases import EvalCase
+from ..files import write_atomic
+from ..grading.grade import Grade, TestResult
+from ..grading.quality_report import Quality
+from ..status import ERROR
 
 # A change to what a Grade holds makes every older entry a miss.
 FORMAT = ",".join(f.name for cls in (Grade, TestResult, Quality) for f in fields(cls))

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .cases import CaseError, EvalCase, KnownAnswer, check_fields, shown
+from . import CaseError, EvalCase, KnownAnswer, check_fields, shown
 from .exports import python_imports
 
 MARKER = "llmcode"

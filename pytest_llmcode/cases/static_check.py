@@ -8,7 +8,7 @@ import difflib
 import re
 from typing import Iterable
 
-from .cases import EvalCase
+from . import EvalCase
 from .exports import defined_names, used_names
 
 

@@ -19,7 +19,7 @@ def defined_names(language: str, code: str) -> Names | None:
     if language == "python":
         return _python_defined(code)
     if language == "javascript":
-        return _commonjs_defined(_mask_c_like(code, template=True), code)
+        return _commonjs_defined(mask_c_like(code, template=True), code)
     if language == "typescript":
         return _typescript_defined(code)
     if language == "go":
@@ -39,7 +39,7 @@ def used_names(language: str, tests: list[str], defined: Names | None) -> Names 
             return None
         mentioned: set[str] = set()
         for text in tests:
-            masked = _mask_c_like(text, raw_backquote=True)
+            masked = mask_c_like(text, raw_backquote=True)
             mentioned |= set(re.findall(r"(?<![\w.])([A-Za-z_]\w*)", masked))
         return frozenset(mentioned & defined)
     return None
@@ -113,7 +113,7 @@ def python_imports(tests: list[str]) -> Names | None:
 
 # -- JavaScript and TypeScript ------------------------------------------------------------
 
-def _mask_c_like(text: str, template: bool = False, raw_backquote: bool = False) -> str:
+def mask_c_like(text: str, template: bool = False, raw_backquote: bool = False) -> str:
     """The text with comments blanked and string contents replaced by `_`, offsets kept:
     structure can be read with regular expressions, values at the same offsets of the
     original. Backquotes delimit template literals (JS) or raw strings (Go)."""
@@ -224,7 +224,7 @@ def _commonjs_defined(masked: str, original: str) -> Names | None:
 
 
 def _typescript_defined(code: str) -> Names | None:
-    masked = _mask_c_like(code, template=True)
+    masked = mask_c_like(code, template=True)
     if re.search(r"\bexport\s*(?:=|\*)", masked):
         return None
     if not re.search(r"\bexport\b", masked):
@@ -261,7 +261,7 @@ def _require_uses(tests: list[str]) -> Names | None:
     bound to a name."""
     names: set[str] = set()
     for text in tests:
-        masked = _mask_c_like(text, template=True)
+        masked = mask_c_like(text, template=True)
         if re.search(r"\bimport\s*\(\s*" + SOLUTION_MODULE, text):
             return None
         for call in re.finditer(r"\brequire\(\s*" + SOLUTION_MODULE + r"\s*\)", text):
@@ -293,7 +293,7 @@ def _require_uses(tests: list[str]) -> Names | None:
 # -- Go -------------------------------------------------------------------------------------
 
 def _go_defined(code: str) -> Names | None:
-    masked = _mask_c_like(code, raw_backquote=True)
+    masked = mask_c_like(code, raw_backquote=True)
     names: set[str] = set()
     braces = parens = 0
     group = False

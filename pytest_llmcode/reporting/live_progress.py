@@ -18,8 +18,8 @@ from typing import Any, Callable, Generator
 
 import pytest
 
-from .reporting.live_line import LiveLine
-from .reporting.progress import Counts, Eta, line, read_counts, write_counts
+from .live_line import LiveLine
+from .progress import Counts, Eta, line, read_counts, write_counts
 
 WORKER_FLAG = "llmcode_progress"  # workerinput: the controller shows progress, so report it
 

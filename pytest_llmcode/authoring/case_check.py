@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .cases import EvalCase
-from .status import ERROR, PASSED
-from .suites import Suites, broken_message
+from ..cases import EvalCase
+from ..status import ERROR, PASSED
+from ..verdicts.suites import Suites, broken_message
 
 
 @dataclass(frozen=True)

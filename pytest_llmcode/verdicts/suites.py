@@ -10,13 +10,13 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Callable
 
-from .cases import EvalCase, shown
-from .grading.grade import Grade
-from .grading.grader import Grader
+from ..cases import EvalCase, shown
+from ..cases.static_check import static_problems
+from ..grading.grade import Grade
+from ..grading.grader import Grader
+from ..status import ERROR, PASSED
+from .cache import VerdictCache
 from .runner_frames import without_runner_frames
-from .static_check import static_problems
-from .status import ERROR, PASSED
-from .verdict_cache import VerdictCache
 
 BROKEN = "broken case"  # how the message of a broken case starts
 ANSWER_OUTPUT = "--- the answer's own output"
