@@ -141,6 +141,8 @@ class Grader:
             return Unsettled("the harness could not run the tests: "
                              + sanitize(str(report.get("output", "")), 1000))
         grade = verdict(report, nonce, expected_ids, case, duration)
+        if not _measures_quality(case):
+            return grade  # no measure taken, none needed
         return replace(grade, quality=read_quality(report.get("quality")))
 
 
@@ -153,7 +155,14 @@ def _job(case: EvalCase, code: str, nonce: str, host: str) -> dict[str, object]:
             "limit": case.timeout_s, "exports": list(case.exports), "answer": code,
             "tests": {p.name: base64.b64encode(p.read_bytes()).decode("ascii")
                       for p in case.test_files()},
-            "api": case.reference.code if case.language == "go" else None}
+            "api": case.reference.code if case.language == "go" else None,
+            "quality": _measures_quality(case)}
+
+
+def _measures_quality(case: EvalCase) -> bool:
+    """Whether the case scores code quality or documentation (both are on unless its weights
+    switch them off, as imported benchmarks' do): only then is the static measure taken."""
+    return any(case.weights.get(name, 1.0) > 0 for name in ("code_quality", "documentation"))
 
 
 def verdict(

@@ -25,13 +25,14 @@ from quality import Measurement
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def finish_report(report: dict[str, object], started: float, quality: Measurement,
+def finish_report(report: dict[str, object], started: float, quality: Measurement | None,
                   deadline: float, nonce: str) -> None:
-    """Timings, the quality measure, the nonce and the output's bounded tail."""
+    """Timings, the quality measure (None: not taken), the nonce and the output's bounded
+    tail."""
     timings = report.setdefault("timings", {})
     assert isinstance(timings, dict)
     timings["test_s"] = round(time.monotonic() - started - timings.get("compile_s", 0.0), 4)
-    report["quality"] = quality.finish(deadline)
+    report["quality"] = quality.finish(deadline) if quality is not None else None
     timings["quality_wait_s"] = round(time.monotonic() - started - timings["test_s"]
                                       - timings.get("compile_s", 0.0), 4)
     report["nonce"] = nonce

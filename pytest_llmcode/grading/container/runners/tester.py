@@ -5,13 +5,13 @@ Usage: tester.py
 Runs in a container with no network at all; /grading is the run's grading volume, which the
 answer hosts mount too (answer_host.py). Jobs come as JSON lines on standard input, straight
 from the host through the engine's API: {"id", "host", "nonce", "language", "interface",
-"solution_file", "limit", "exports", "answer", "tests": {name: base64}, "api"}. Each is graded
-in a forked child of this warm process (pytest imported, mypy's state of the standard library
-loaded): the hidden tests (and for Go the reference whose API the bridge mirrors) stay in
-this container's private /tmp; only the answer goes into a slot directory of the volume,
-/grading/slots/slot-ID, with the sockets its trusted supervisor dials (serve.py). The answer
-host named by the job then runs the answer in a sandbox that sees that slot alone. No answer
-code ever runs here.
+"solution_file", "limit", "exports", "answer", "tests": {name: base64}, "api", "quality"}.
+Each is graded in a forked child of this warm process (pytest imported, mypy's state of the
+standard library loaded): the hidden tests (and for Go the reference whose API the bridge
+mirrors) stay in this container's private /tmp; only the answer goes into a slot directory
+of the volume, /grading/slots/slot-ID, with the sockets its trusted supervisor dials
+(serve.py). The answer host named by the job then runs the answer in a sandbox that sees
+that slot alone. No answer code ever runs here.
 
 The report goes back on standard output as one JSON line {"job", "report"}, the job's nonce in
 it: the nonce never touches the volume. Standard input closing ends this process once the
@@ -140,9 +140,9 @@ def grade(job: dict[str, object], mypy: WarmMypy, reports: int) -> None:
         if job.get("api") is not None:
             write_file(os.path.join(api, solution_file), str(job["api"]).encode())
         # The static quality measure reads the answer as data (never runs it) and overlaps
-        # with the tests.
-        quality = start_quality(str(job["language"]), os.path.join(private, solution_file),
-                                mypy)
+        # with the tests; a case that scores neither quality nor documentation gets none.
+        quality = (start_quality(str(job["language"]), os.path.join(private, solution_file),
+                                 mypy) if job.get("quality") else None)
         started = time.monotonic()
         try:
             report = Grading(job, slot, case, os.path.join(api, solution_file), work, results,
