@@ -53,8 +53,10 @@ TIME_LIMITS = {"python": 8.0, "javascript": 8.0, "typescript": 30.0, "go": 20.0}
 # What a Go test shows when the answer's process is gone (exited, killed, crashed).
 GO_ANSWER_GONE = "no reply from the answer's process"
 # Which of the two the tester sees depends on whether the supervisor died before or after
-# it reported the answer as started; either shows the attack ran.
-SUPERVISOR_GONE = ("closed the connection", "stopped answering its supervisor")
+# it reported the answer as started; either shows the attack ran. In a sandbox whose every
+# process the answer killed at once, the relays' connections may also be reset mid-call.
+SUPERVISOR_GONE = ("closed the connection", "stopped answering its supervisor",
+                   "Connection reset by peer")
 
 # Text that must reach the grade: proof that the attack really ran and that what it tried
 # to show (its loot, its injected commands) travelled as far as the grade, neutralised.
