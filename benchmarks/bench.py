@@ -544,9 +544,37 @@ def humaneval(scratch: Path) -> None:
           f"{load()} at the end; machine speed {machine_speed():.2f} s")
 
 
+def startup(runs: int = 21) -> None:
+    """What the plugin costs a pytest run that does not use it: importing its module (as
+    pytest's entry point does) in fresh interpreters with pytest already imported, against
+    importing pytest itself; then the unit suite's wall time (`-m "not docker" -n 2`)."""
+    def median_ms(code: str) -> float:
+        times = []
+        for _ in range(runs):
+            out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                 check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+            times.append(float(out.stdout))
+        return statistics.median(times) * 1000
+
+    timer = "import time; t = time.perf_counter(); {}; print(time.perf_counter() - t)"
+    plugin = median_ms("import pytest; " + timer.format("import pytest_llmcode.plugin"))
+    bare = median_ms(timer.format("import pytest"))
+    table(f"start-up: median of {runs} fresh interpreters, load {load()}",
+          ("import", "ms", "x import pytest"),
+          [("pytest", round(bare, 1), 1.0),
+           ("pytest_llmcode.plugin (pytest loaded)", round(plugin, 1), round(plugin / bare, 3))])
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "pytest", "tests", "-m", "not docker", "-n", "2",
+                           "-q", "-p", "no:cacheprovider"], cwd=ROOT, capture_output=True,
+                          text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    summary = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr[-300:]
+    table(f"unit suite (-m 'not docker' -n 2), load {load()}", ("wall s", "result"),
+          [(round(time.monotonic() - started, 1), summary)])
+
+
 def main(argv: list[str]) -> int:
     sections = argv or ["generation", "grading", "pytest", "languages", "memory", "cpu",
-                        "report", "humaneval"]
+                        "report", "humaneval", "startup"]
     print(f"pytest-llmcode benchmark, {os.cpu_count()} cores, image {image_tag()}, "
           f"machine speed {machine_speed():.2f} s (a fixed Python loop; lower is faster)")
     scratch = Path(tempfile.mkdtemp(prefix="llmcode-bench-"))
@@ -575,6 +603,8 @@ def main(argv: list[str]) -> int:
                 report(scratch)
             elif section == "humaneval":
                 humaneval(scratch)
+            elif section == "startup":
+                startup()
             else:
                 print(f"unknown section {section!r}", file=sys.stderr)
                 return 2

@@ -21,8 +21,9 @@ if TYPE_CHECKING:
 def pytest_llmcode_messages(case: EvalCase, model: Model) -> list[dict[str, str]] | None:
     """The chat messages sent for a case; the first non-None result wins.
 
-    The default is one user message holding the case's prompt. Recorded answers are keyed
-    by the messages. Example (conftest.py), a system prompt for every model::
+    The default is the system prompt where one is set (--llm-system-prompt, the model's
+    catalog entry or the case), then one user message holding the case's prompt. Recorded
+    answers are keyed by the messages. Example (conftest.py), a system prompt for every model::
 
         def pytest_llmcode_messages(case, model):
             return [

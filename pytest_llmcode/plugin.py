@@ -109,7 +109,7 @@ def _shown(path: Path, root: Path) -> str:
     return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
 
 
-TEMPLATES = Path(__file__).parent / "templates"  # of `python -m pytest_llmcode new`
+TEMPLATES = Path(__file__).parent / "authoring" / "templates"  # of `python -m pytest_llmcode new`
 
 
 def pytest_ignore_collect(collection_path: Path) -> bool | None:

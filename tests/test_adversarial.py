@@ -101,14 +101,11 @@ EVIDENCE: dict[str, str | tuple[str, ...]] = {
     "race_fix/ci_commands_in_error_stacks.js": "[ci-command] teamcity[setParameter",
     "go_review/ci_commands_in_build_output.go": "[ci-command] teamcity[buildStatus",
 }
-# Answers that exhaust or kill their own container must still be blamed on the answer
-# (`failed`): an `error` means infrastructure, and errors are left out of a model's pass rate
-# and its score.
-BLAMED_ON_THE_ANSWER = {
-    "flatten/fork_bomb.py", "flatten/thread_bomb.py", "flatten/allocates_8gb.py",
-    "flatten/kills_its_supervisor.py", "flatten/stops_its_container.py",
-    "race_fix/kills_its_supervisor.js", "go_review/kills_every_process_of_its_container.go",
-}
+# Every hostile answer is blamed (`failed`), those that exhaust or kill their own container
+# included: an `error` means infrastructure, and errors are left out of a model's pass rate
+# and its score. It stands only where the infrastructure was proven at fault: the case's
+# reference answer, graded right after on the same engine, did not pass either.
+INFRASTRUCTURE_PROVEN = "reference answer did not pass"
 # Answers that forge a measure: only what the trusted side saw may count. Forged pass lines
 # before a timeout score no correctness; a quality result written into the container's
 # pipes is not the measure (this answer has no doc comment at all).
@@ -187,7 +184,9 @@ def test_hostile_answer_never_passes(
     record_property("stage", grade.stage)
     record_property("duration_s", round(grade.duration_s, 1))
     text = _shown(grade)
-    assert grade.verdict in ("failed", "error"), f"{grade.verdict}: {grade.message}\n{grade.output}"
+    assert grade.verdict == "failed" or (
+        grade.verdict == "error" and INFRASTRUCTURE_PROVEN in grade.message
+    ), f"{grade.verdict}: {grade.message}\n{grade.output}"
     assert _own_containers() == [], "a container of this grading was left behind"
     assert _slots(grader.directory.parent) == [], "the grading left files in its scratch directory"
     after = _host_state(case)
@@ -203,8 +202,6 @@ def test_hostile_answer_never_passes(
         signs = (signs,) if isinstance(signs, str) else signs
         assert any(sign in text for sign in signs), \
             f"the attack did not run as intended: {grade.message}\n{grade.output}"
-    if key in BLAMED_ON_THE_ANSWER:
-        assert grade.verdict == "failed", grade.message
     if key in NO_CORRECTNESS:
         score = score_item(grade, expected, weights_for(case.weights))
         assert (score.correctness, score.edge_cases) == (0.0, 0.0), score

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_llmcode.api.endpoints import resolve_endpoint
+from pytest_llmcode.api.endpoints import resolve_endpoint, shown_url
 from pytest_llmcode.api.redact import MARK, MIN_SECRET_CHARS, Redactor
 
 GATEWAY = "https://global-apis.com/v1"
@@ -56,6 +56,14 @@ def test_the_header_line_names_the_variable_never_the_key() -> None:
     e = resolve_endpoint(GATEWAY, False, None, EVERY_KEY, 8, None)
     assert e.key_line() == "global-apis.com: key from GLOBAL_API_KEY"
     assert "sk-" not in repr(e)
+
+
+def test_credentials_in_a_base_url_are_never_shown() -> None:
+    url = "https://user:sk-in-the-url-12345@llm.example/v1"
+    e = resolve_endpoint(url, True, None, {}, 8, None)
+    assert "sk-in-the-url" not in repr(e) and "llm.example/v1" in repr(e)
+    assert shown_url(url) == "https://llm.example/v1"
+    assert shown_url("http://127.0.0.1:8080/v1") == "http://127.0.0.1:8080/v1"
 
 
 def test_redaction_replaces_long_keys_and_nothing_else() -> None:

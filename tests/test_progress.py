@@ -24,6 +24,8 @@ from pytest_llmcode.reporting.progress import Counts, Eta, line
 
 ROOT = Path(__file__).resolve().parents[1]
 COLUMNS, ROWS = 120, 300
+# Room for a loaded machine: a run takes seconds when quiet, over a minute near load 20.
+RUN_LIMIT_S = 300
 LIVE = re.compile(r"\[llmcode (\d+)/(\d+) answered, (\d+) graded, "
                   r"(?:\$\d+\.\d{4}(?: \+ unknown)?|cost unknown), ETA [^\]]+\]")
 
@@ -46,7 +48,7 @@ def run_in_terminal(cwd: Path, *args: str) -> tuple[str, list[str]]:
                             stdin=slave, stdout=slave, stderr=slave, close_fds=True)
     os.close(slave)
     chunks = []
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + RUN_LIMIT_S
     while time.monotonic() < deadline:
         try:
             data = os.read(master, 65536)
@@ -127,7 +129,7 @@ def test_no_line_when_output_is_not_a_terminal(pytester: pytest.Pytester,
     env = {**os.environ, "TERM": "xterm-256color", "PYTHONPATH": str(ROOT)}
     done = subprocess.run([sys.executable, "-m", "pytest", *llm_args(slow_server)],
                           cwd=pytester.path, env=env, capture_output=True, text=True,
-                          timeout=120, check=False)
+                          timeout=RUN_LIMIT_S, check=False)
     assert "3 failed" in done.stdout
     assert "[llmcode" not in done.stdout + done.stderr
 

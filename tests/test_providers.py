@@ -165,7 +165,8 @@ def echo_the_key(body: dict[str, Any]) -> Reply:
         return Reply(f"Your header was {auth}; I cannot help.")
     case = case_for(body)
     code = case.reference_file.read_text() + f"\nLEAKED = {SECRET!r}\n"
-    return Reply(fenced(case.language, code) + f"\n(sent with {auth})")
+    return Reply(fenced(case.language, code) + f"\n(sent with {auth})",
+                 finish_reason=f"stop ({auth})")
 
 
 def test_keys_echoed_by_a_server_reach_no_output(

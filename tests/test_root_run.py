@@ -93,3 +93,15 @@ def test_this_repository_root_runs_the_bundled_cases() -> None:
     collected = [line for line in out.splitlines() if "::" in line]
     assert collected == [f"eval_cases/{case.parent.name}/case.yaml::{case.parent.name}[reference]"
                          for case in sorted(EVAL_CASES.glob("*/case.yaml"))]
+
+
+def test_the_packages_case_templates_are_never_eval_cases() -> None:
+    """`python -m pytest_llmcode new` copies them; pytest run over the package (or a
+    checkout) must not take them for cases."""
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "pytest_llmcode", "--llm-models=reference", "--co",
+         "-q", "-p", "no:cacheprovider"],
+        cwd=ROOT, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert [line for line in done.stdout.splitlines() if "::" in line] == [], done.stdout
+    assert "eval case" not in done.stdout + done.stderr, done.stdout

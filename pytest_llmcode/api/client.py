@@ -19,7 +19,7 @@ import httpx
 
 from .budget import Budget
 from .completion import Completion
-from .endpoints import endpoint_key
+from .endpoints import endpoint_key, shown_url
 from .errors import ApiError, Interrupted
 from .ratelimit import RateLimiter
 from .redact import Redactor
@@ -211,9 +211,9 @@ class ChatClient:
         if isinstance(exc, httpx.TimeoutException):
             return ApiError(
                 f"{model}: no answer within {self.settings.timeout_s:g} s "
-                f"from {self.settings.base_url}"
+                f"from {shown_url(self.settings.base_url)}"
             )
-        return ApiError(f"{model}: cannot reach {self.settings.base_url}: {exc}")
+        return ApiError(f"{model}: cannot reach {shown_url(self.settings.base_url)}: {exc}")
 
     def _backoff(self, attempt: int) -> float:
         base: float = self.settings.backoff_s * 2 ** (attempt - 1)
@@ -248,7 +248,7 @@ def _parse(
         latency_s=latency,
         attempts=attempts,
         waited_s=waited,
-        finish_reason=str(finish) if isinstance(finish, str) else None,
+        finish_reason=settings.redact(finish)[:40] if isinstance(finish, str) else None,
         reasoning_tokens=_count(details.get("reasoning_tokens"))
         if isinstance(details, dict) else 0,
         endpoint=endpoint_key(settings.base_url),

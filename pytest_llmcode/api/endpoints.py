@@ -29,6 +29,14 @@ def endpoint_key(base_url: str) -> str:
     return host + parts.path.rstrip("/") + "/chat/completions"
 
 
+def shown_url(base_url: str) -> str:
+    """The URL as shown to people: any user:password@ part dropped."""
+    parts = urlsplit(base_url)
+    if "@" not in parts.netloc:
+        return base_url
+    return parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
+
+
 @dataclass(frozen=True)
 class Endpoint:
     base_url: str
@@ -37,6 +45,11 @@ class Endpoint:
     key_required: bool  # hosted endpoints, and any whose variable the user named
     concurrency: int
     rpm: int | None = None
+
+    def __repr__(self) -> str:
+        return (f"Endpoint(base_url={shown_url(self.base_url)!r}, key_env={self.key_env!r}, "
+                f"key_required={self.key_required!r}, concurrency={self.concurrency!r}, "
+                f"rpm={self.rpm!r})")
 
     @property
     def host(self) -> str:

@@ -15,8 +15,6 @@ from ..status import GRADED
 from .aggregate import ModelSummary
 from .rows import Row
 
-METRICS = ("pass_rate", "score")
-
 
 @dataclass(frozen=True)
 class Point:
