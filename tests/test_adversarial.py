@@ -27,6 +27,7 @@ from support.chat_server import bundled_cases
 from support.grading import open_grader
 
 from pytest_llmcode.cases import EvalCase
+from pytest_llmcode.grading.answer_hosts import ANSWER_HOST
 from pytest_llmcode.grading.confinement import confirm_confined
 from pytest_llmcode.grading.containers import (
     ANSWER_USER,
@@ -60,8 +61,10 @@ TIME_LIMITS = {"python": 8.0, "javascript": 8.0, "typescript": 30.0, "go": 20.0}
 # What a Go test shows when the answer's process is gone (exited, killed, crashed).
 GO_ANSWER_GONE = "no reply from the answer's process"
 # Which of the two the tester sees depends on whether the supervisor died before or after
-# it reported the answer as started; either shows the attack ran.
-SUPERVISOR_GONE = ("closed the connection", "stopped answering its supervisor")
+# it reported the answer as started; either shows the attack ran. In a sandbox whose every
+# process the answer killed at once, the relays' connections may also be reset mid-call.
+SUPERVISOR_GONE = ("closed the connection", "stopped answering its supervisor",
+                   "Connection reset by peer")
 
 # Text that must reach the grade: proof that the attack really ran and that what it tried
 # to show (its loot, its injected commands) travelled as far as the grade, neutralised.
@@ -95,7 +98,9 @@ EVIDENCE: dict[str, str | tuple[str, ...]] = {
     "go_review/forges_its_quality_measure.go": "forged quality written to",
     "go_review/kills_every_process_of_its_container.go": GO_ANSWER_GONE,
     "flatten/kills_its_supervisor.py": SUPERVISOR_GONE,
-    "flatten/stops_its_container.py": SUPERVISOR_GONE,
+    # Signal 1 now reaches bubblewrap's init in the answer's own process namespace, which
+    # ignores it: nothing stops, and the answer's unchanged lists fail the tests.
+    "flatten/stops_its_container.py": (*SUPERVISOR_GONE, "hidden tests did not pass"),
     "race_fix/kills_its_supervisor.js": SUPERVISOR_GONE,
     "dijkstra/ts_nocheck_hides_implicit_any.ts": "neither are the answer's @ts-nocheck (line 1)",
     "dijkstra/ts_ignore_hides_implicit_any.ts": "neither are the answer's @ts-ignore (line 22)",
@@ -198,8 +203,7 @@ def test_hostile_answer_never_passes(
     text = _shown(grade)
     assert grade.verdict == "failed" or (
         grade.verdict == "error" and INFRASTRUCTURE_PROVEN in grade.message
-    ), f"{grade.verdict}: {grade.message}
-{grade.output}"
+    ), f"{grade.verdict}: {grade.message}\n{grade.output}"
     assert _own_containers(grader.sandbox.engine) == [], \
         "a container of this grading was left behind"
     assert _slots(grader.directory.parent) == [], "the grading left files in its scratch directory"
@@ -253,7 +257,7 @@ class UnconfinedSandbox(Sandbox):
     """A misconfigured sandbox: root, Docker's default capabilities plus SYS_ADMIN, a bridge
     network, a writable root, no process or memory limit, a host variable passed in."""
 
-    def start(
+    def create(
         self,
         command: list[str],
         mounts: list[Mount],
@@ -261,22 +265,23 @@ class UnconfinedSandbox(Sandbox):
         time_limit_s: float,
         limits: Limits | None = None,
         user: str = ANSWER_USER,
+        stdin: bool = False,
+        nesting: bool = False,
     ) -> str:
         container = self.client.containers.create(
             self.image,
             ["timeout", "-k", "2", f"{time_limit_s:g}", *command],
-            detach=True,
+            stdin_open=stdin,
             # The second engine runs without a bridge network (tests/support/second_engine.py).
             network_mode="host" if self.engine else "bridge",
             user="0:0",
             cap_add=["SYS_ADMIN"],
-            volumes={m.host_path: {"bind": m.container_path, "mode": "rw"} for m in mounts},
+            volumes={m.volume: {"bind": m.container_path, "mode": "rw"} for m in mounts},
             environment={**environment, "LLMCODE_TEST_SECRET": "leaked"},
             labels=_labels(time_limit_s + self.limits.watchdog_grace_s),
         )
         with self._lock:
             self._running.add(container.id)
-        container.start()
         return str(container.id)
 
 
@@ -330,18 +335,32 @@ def _slots(scratch: Path) -> list[str]:
 def _own_containers(engine: str | None = None, settle_s: float = 15.0) -> list[str]:
     """Containers of this process on the engine at `engine` (else DOCKER_HOST's) still
     present once removals in progress have finished (the engine's auto-remove and the
-    grader's forced remove race, so one may still be going), but the long-lived tester."""
+    grader's forced remove race, so one may still be going), but the long-lived tester and
+    answer hosts; an answer host counts as left behind if any process other than its own
+    runs in it (an answer's sandbox must end with its grading)."""
     client = connect(engine=engine)
     try:
         deadline = time.monotonic() + settle_s
         while True:
             found = client.api.containers(all=True, filters={"label": [LABEL, f"{LABEL}.pid={os.getpid()}"]})
-            found = [c for c in found if TESTER not in c.get("Command", "")]
+            found = [c for c in found if TESTER not in c.get("Command", "")
+                     and not (ANSWER_HOST in c.get("Command", "") and _only_the_host(client, c))]
             if not found or time.monotonic() > deadline:
                 return [f"{c['Id'][:12]} {c.get('State')} {c.get('Status')}" for c in found]
             time.sleep(0.2)
     finally:
         client.close()
+
+
+def _only_the_host(client: Any, container: dict[str, Any]) -> bool:
+    """Nothing runs in an answer host but `timeout` and the host itself."""
+    import docker
+
+    try:
+        processes = client.api.top(container["Id"])["Processes"] or []
+    except docker.errors.DockerException:
+        return True  # gone meanwhile
+    return len(processes) <= 2
 
 
 def _foreign(new_in_tmp: set[str]) -> set[str]:

@@ -1,5 +1,5 @@
 """The tester: one long-lived trusted container runs the hidden tests of isolated gradings,
-several at once, each against an answer in a fresh container of its own."""
+several at once, each against an answer in a fresh sandbox of its own in an answer host."""
 
 from __future__ import annotations
 
@@ -69,37 +69,46 @@ def test_a_dead_tester_is_replaced(grader: Grader) -> None:
     assert grader.tester.container not in (None, dead)
 
 
-def test_a_tester_retires_when_idle_and_the_next_job_starts_another(
+def test_a_tester_retires_when_old_and_the_next_job_starts_another(
     grader: Grader, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(tester_module, "IDLE_S", 2.0)
     case = CASES["flatten"]
     assert grader.grade(case, case.reference_file.read_text(), None).verdict == "passed"
     retired = grader.tester.container
-    deadline = time.monotonic() + 30
-    while grader.tester.server.exists() and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert not grader.tester.server.exists(), "the idle tester did not retire"
-
+    assert retired is not None
+    monkeypatch.setattr(tester_module, "MAX_AGE_S", 0.0)
     again = grader.grade(case, case.reference_file.read_text(), None)
     assert again.verdict == "passed", again.message
     assert grader.tester.container not in (None, retired)
-
-
-def test_the_answers_container_has_nothing_writable_on_the_host(grader: Grader) -> None:
-    case = CASES["flatten"]
-    assert grader.grade(case, case.reference_file.read_text(), None).verdict == "passed"
-    slot = grader.pool.take()
+    # Its standard input closed, the retired tester ended by itself.
     client = docker.from_env()
     try:
-        details = client.api.inspect_container(slot.container)
+        deadline = time.monotonic() + 30
+        while client.api.containers(all=True, filters={"id": retired}) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not client.api.containers(all=True, filters={"id": retired})
+    finally:
+        client.close()
+
+
+def test_answer_hosts_and_tester_mount_the_grading_volume_only(grader: Grader) -> None:
+    case = CASES["flatten"]
+    assert grader.grade(case, case.reference_file.read_text(), None).verdict == "passed"
+    host = grader.hosts.take()
+    client = docker.from_env()
+    try:
+        details = client.api.inspect_container(host.container)
         tester = client.api.inspect_container(grader.tester.container)
     finally:
         client.close()
-        grader.pool.release(slot)
-    assert details["HostConfig"]["NetworkMode"] == "none"
-    assert details["HostConfig"]["ReadonlyRootfs"] is True
-    assert [(m["Destination"], m["RW"]) for m in details["Mounts"]] == [("/answer", False)]
+        grader.hosts.release(host, healthy=True)
+    for container in (details, tester):
+        assert container["HostConfig"]["NetworkMode"] == "none"
+        assert container["HostConfig"]["ReadonlyRootfs"] is True
+        assert container["HostConfig"]["CapDrop"] == ["ALL"]
+        assert not container["HostConfig"].get("Binds")
+        assert [(m["Type"], m["Destination"], m["RW"]) for m in container["Mounts"]] == [
+            ("volume", "/grading", True)]
     # Answers run as another user than the tests: no process or file of the tester's is
     # the answer's own.
     assert details["Config"]["User"] == ANSWER_USER

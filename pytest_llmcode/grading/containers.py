@@ -1,20 +1,25 @@
 """Docker sandbox: start a locked-down container, enforce its time limit, leave nothing behind.
 
-Every container carries the label `llmcode` plus the owning process and a deadline, so a
-sweep can remove leftovers of a run that was killed without touching a live run's
-containers (pytest-xdist workers share the engine).
+Every container and volume carries the label `llmcode` plus the owning process and a
+deadline, so a sweep can remove leftovers of a run that was killed without touching a live
+run's (pytest-xdist workers share the engine). Nothing of the host's file system is ever
+mounted: containers share only volumes made on the engine, and the host reaches them through
+the engine's API alone, so the engine may be on another machine.
 """
 
 from __future__ import annotations
 
 import gc
 import os
+import secrets
 import socket
 import threading
 import time
 import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
+
+from .streams import Stream
 
 if TYPE_CHECKING:
     import docker
@@ -24,6 +29,10 @@ LABEL = "llmcode"
 # reaches a process or a file of the tests' by being the same user.
 ANSWER_USER = "65533:65533"
 TESTER_USER = "65534:65534"
+# A volume's deadline, for sweeps from other machines: its run removes it when it ends; a
+# killed run's goes at the next sweep on its machine (its owner is gone) once no container
+# uses it. Volumes are small: the gradings leave nothing in them.
+VOLUME_LIFETIME_S = 24 * 3600.0
 START_HINT = "start it with `bash scripts/start-docker.sh` (or your usual Docker service)"
 
 
@@ -45,7 +54,9 @@ class Limits:
 
 @dataclass(frozen=True)
 class Mount:
-    host_path: str
+    """A volume of the engine (never a host path) mounted into a container."""
+
+    volume: str
     container_path: str
     writable: bool = False
 
@@ -94,7 +105,7 @@ class Sandbox:
             )
         return found
 
-    def start(
+    def create(
         self,
         command: list[str],
         mounts: list[Mount],
@@ -102,11 +113,18 @@ class Sandbox:
         time_limit_s: float,
         limits: Limits | None = None,
         user: str = ANSWER_USER,
+        stdin: bool = False,
+        nesting: bool = False,
     ) -> str:
-        """Start a container with no network and return its id; it stops itself at the time
-        limit and the engine removes it when it stops. `limits` replaces this sandbox's
-        own (the tester runs several gradings at once)."""
+        """Create (not start) a container with no network and return its id; it stops itself
+        at the time limit and the engine removes it when it stops. `limits` replaces this
+        sandbox's own (the tester runs several gradings at once); `stdin` keeps its standard
+        input open for one attached client; `nesting` lets it build bubblewrap sandboxes
+        (seccomp.py's profile, and /proc without Docker's masked and read-only paths, which
+        would forbid mounting a fresh /proc inside)."""
         import docker
+
+        from .seccomp import PROFILE
 
         if self._closed:
             raise SandboxError("the run is ending: no new sandbox is started")
@@ -118,12 +136,14 @@ class Sandbox:
                 network_mode="none",
                 read_only=True,
                 tmpfs={"/tmp": f"rw,exec,nosuid,nodev,size={lim.tmpfs_mb}m,mode=1777"},
-                binds={
-                    m.host_path: {"bind": m.container_path, "mode": "rw" if m.writable else "ro"}
+                mounts=[
+                    docker.types.Mount(m.container_path, m.volume, type="volume",
+                                       read_only=not m.writable)
                     for m in mounts
-                },
+                ],
                 cap_drop=["ALL"],
-                security_opt=["no-new-privileges:true"],
+                security_opt=["no-new-privileges:true",
+                              *([f"seccomp={PROFILE}"] if nesting else [])],
                 pids_limit=lim.pids,
                 mem_limit=f"{lim.memory_mb}m",
                 memswap_limit=f"{lim.memory_mb}m",
@@ -139,15 +159,21 @@ class Sandbox:
                     type="json-file", config={"max-size": "1m", "max-file": "1"}
                 ),
             )
-            # /proc read-only (Docker's own read-only /proc paths all lie beneath it): through
-            # /proc/<pid>/mem a process can otherwise rewrite its own code, or the code of
-            # the answer's supervisor, which runs as the answer's user.
-            host_config["ReadonlyPaths"] = ["/proc"]
+            if nesting:
+                host_config["MaskedPaths"] = []
+                host_config["ReadonlyPaths"] = []
+            else:
+                # /proc read-only (Docker's own read-only /proc paths all lie beneath it):
+                # through /proc/<pid>/mem a process can otherwise rewrite its own code.
+                host_config["ReadonlyPaths"] = ["/proc"]
             container_id = str(
                 api.create_container(
                     self.image,
                     ["timeout", "-k", "2", f"{time_limit_s:g}", *command],
-                    detach=True,
+                    # Not detached when attached to: the engine then closes its standard input
+                    # when the one attached client goes (StdinOnce), the container's lifeline.
+                    detach=not stdin,
+                    stdin_open=stdin,
                     user=user,
                     environment={"HOME": "/tmp", "LANG": "C.UTF-8", **environment},
                     working_dir="/tmp",
@@ -165,12 +191,65 @@ class Sandbox:
             raise SandboxError(f"cannot create a sandbox container: {exc}") from None
         with self._lock:
             self._running.add(container_id)
+        return container_id
+
+    def start(self, command: list[str], mounts: list[Mount], environment: dict[str, str],
+              time_limit_s: float, limits: Limits | None = None, user: str = ANSWER_USER,
+              nesting: bool = False) -> str:
+        """Create and start a container (create() says how)."""
+        container_id = self.create(command, mounts, environment, time_limit_s, limits, user,
+                                   nesting=nesting)
+        self._start(container_id)
+        return container_id
+
+    def start_attached(self, command: list[str], mounts: list[Mount],
+                       environment: dict[str, str], time_limit_s: float,
+                       limits: Limits | None = None, user: str = ANSWER_USER,
+                       nesting: bool = False) -> tuple[str, Stream]:
+        """Create a container, attach to its standard input and output, start it: the
+        stream is how the host talks to it, through the engine. Closing the stream closes
+        the container's standard input."""
+        import docker
+
+        container_id = self.create(command, mounts, environment, time_limit_s, limits, user,
+                                   stdin=True, nesting=nesting)
         try:
-            api.start(container_id)
+            stream = Stream(self.client.api.attach_socket(
+                container_id, params={"stdin": 1, "stdout": 1, "stderr": 0, "stream": 1}))
+        except docker.errors.DockerException as exc:
+            self.remove(container_id)
+            raise SandboxError(f"cannot attach to a sandbox container: {exc}") from None
+        try:
+            self._start(container_id)
+        except SandboxError:
+            stream.close()
+            raise
+        return container_id, stream
+
+    def _start(self, container_id: str) -> None:
+        import docker
+
+        try:
+            self.client.api.start(container_id)
         except docker.errors.DockerException as exc:
             self.remove(container_id)
             raise SandboxError(f"cannot start a sandbox container: {exc}") from None
-        return container_id
+
+    def create_volume(self) -> str:
+        """A fresh volume on the engine, labelled as containers are; remove_volume ends it."""
+        import docker
+
+        try:
+            volume = self.client.api.create_volume(
+                f"llmcode-{os.getpid()}-{secrets.token_hex(6)}",
+                labels=_labels(VOLUME_LIFETIME_S))
+        except docker.errors.DockerException as exc:
+            raise SandboxError(f"cannot create a grading volume: {exc}") from None
+        return str(volume["Name"])
+
+    def remove_volume(self, name: str) -> None:
+        if self._client is not None:
+            _remove_volume(self._client, name)
 
     def wait_until(
         self, container_id: str, done: Callable[[], bool], time_limit_s: float
@@ -262,7 +341,8 @@ def _labels(watchdog_s: float) -> dict[str, str]:
 
 def sweep(client: docker.DockerClient, own: bool = False) -> int:
     """Remove `llmcode` containers whose owner is gone or whose deadline has passed (and,
-    with own=True, this process's). Returns how many were removed."""
+    with own=True, this process's), then such volumes that no container uses any more.
+    Returns how many containers and volumes were removed."""
     import docker
 
     removed = 0
@@ -274,6 +354,14 @@ def sweep(client: docker.DockerClient, own: bool = False) -> int:
     for container in containers:
         if _is_leftover(container.get("Labels") or {}, own):
             _force_remove_id(client, container["Id"])
+            removed += 1
+    try:
+        volumes = client.api.volumes(filters={"label": LABEL}).get("Volumes") or []
+    except docker.errors.DockerException:
+        return removed
+    for volume in volumes:
+        if _is_leftover(volume.get("Labels") or {}, own) and _remove_volume(client,
+                                                                            volume["Name"]):
             removed += 1
     return removed
 
@@ -316,3 +404,13 @@ def _force_remove_id(client: docker.DockerClient, container_id: str) -> None:
         client.api.remove_container(container_id, force=True)
     except (docker.errors.DockerException, OSError):  # gone, or its engine is
         pass
+
+
+def _remove_volume(client: docker.DockerClient, name: str) -> bool:
+    import docker
+
+    try:
+        client.api.remove_volume(name)
+    except docker.errors.DockerException:
+        return False  # still in use (its containers are being removed), or gone
+    return True

@@ -6,11 +6,9 @@ JSON report, which must carry this grading's random nonce and name every hidden 
 
 from __future__ import annotations
 
-import json
-import os
+import base64
 import secrets
-import shutil
-import stat
+import threading
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -18,15 +16,16 @@ from pathlib import Path
 from ..cases import EvalCase
 from ..sanitize import sanitize
 from ..status import ERROR, FAILED, PASSED, Verdict
+from .answer_hosts import AnswerHosts
 from .containers import Sandbox, SandboxError
 from .grade import Grade, TestResult
 from .quality_report import read_quality
 from .tester_client import Tester
-from .warm_pool import Slot, WarmPool
+from .volume import Volume
 
-REPORT_LIMIT = 2 << 20
-# Where every verdict is obtained: the answer in a container of its own, as another user,
-# the tests in the trusted tester. Set here, never read from what a container wrote.
+# Where every verdict is obtained: the answer in a sandbox of its own in an answer host's
+# container, as another user, the tests in the trusted tester's container. Set here, never
+# read from what a container wrote.
 ISOLATION = "container"
 
 
@@ -40,11 +39,13 @@ class Unsettled:
 class Grader:
     """Grades answers in the sandbox.
 
-    Each answer runs in a fresh container of its own, as another user than the tests; its
-    hidden tests run in the tester, a long-lived trusted container that no answer code ever
-    runs in; only plain data crosses, through sockets the tester owns. Containers come from
-    a warm pool with `spares` started ahead; the tester is sized to run `workers` gradings
-    at once.
+    Each answer runs in a fresh bubblewrap sandbox of its own, in an answer host (a
+    long-lived hardened container that runs one answer at a time), as another user than the
+    tests; its hidden tests run in the tester, a long-lived trusted container that no answer
+    code ever runs in; only plain data crosses, through sockets the tester owns in a volume
+    of the engine both containers mount. The host talks to the tester only through the
+    engine's API. `spares` answer hosts and the tester are started ahead; the tester is
+    sized to run `workers` gradings at once.
 
     A grading that ends without a verdict (no report, a stalled or failed harness) blames
     nobody at first: it is graded once more, and if that ends without a verdict too, the
@@ -54,15 +55,18 @@ class Grader:
 
     def __init__(self, sandbox: Sandbox, scratch: Path, workers: int = 1, spares: int = 0) -> None:
         self.sandbox = sandbox
-        self.directory = scratch / "grading"
-        self.directory.mkdir(exist_ok=True)
-        self.directory.chmod(0o755)
-        self.pool = WarmPool(sandbox, self.directory, spares)
-        self.tester = Tester(sandbox, self.directory, workers)
+        self.directory = scratch / "grading"  # nothing is written there: files stay on the engine
+        self.volume = Volume(sandbox)
+        self.tester = Tester(sandbox, self.volume.name, workers)
+        if spares:
+            threading.Thread(target=self.tester.warm, daemon=True,
+                             name="llmcode-warm-tester").start()
+        self.hosts = AnswerHosts(sandbox, self.volume.name, spares)
 
     def close(self) -> None:
-        self.pool.close()
+        self.hosts.close()
         self.tester.discard()
+        self.volume.remove()
 
     def grade(self, case: EvalCase, code: str, expected_ids: frozenset[str] | None) -> Grade:
         started = time.monotonic()
@@ -100,92 +104,65 @@ class Grader:
                     ) -> Grade | Unsettled:
         started = time.monotonic()
         try:
-            slot = self.pool.take()
+            host = self.hosts.take()
         except SandboxError as exc:
             return Grade(ERROR, str(exc))  # no answer code has run: the engine's fault
         waited = time.monotonic() - started
-        try:
-            nonce = secrets.token_hex(16)
-            job = _assign(slot, case, code, nonce)
-            try:
-                tester = self.tester.submit({**job, "slot": slot.directory.name})
-            except SandboxError as exc:
-                return Grade(ERROR, str(exc))  # the job never started: the engine's fault
-            run = self.sandbox.wait_until(
-                tester, lambda: read_report(slot.report_file) is not None, case.timeout_s
-            )
-            duration = time.monotonic() - started
-            report = read_report(slot.report_file)
-            if report is None:
-                if run.timed_out:
-                    return Unsettled(
-                        f"the tests' report did not come within {case.timeout_s:g} s plus "
-                        f"{self.sandbox.limits.watchdog_grace_s:g} s grace"
-                    )
-                return Unsettled(f"the tester stopped without a report (exit code {run.exit_code})")
-            if report.get("nonce") != nonce:
-                return Unsettled("the report does not carry this grading's nonce")
-            if report.get("stage") == "setup":
-                return Unsettled("the harness could not run the tests: "
-                                 + sanitize(str(report.get("output", "")), 1000))
-            grade = verdict(report, nonce, expected_ids, case, duration)
-            timings = {**grade.timings, "container_start_s": round(slot.start_s, 4),
+        result = self._run(case, code, expected_ids, host.name, started)
+        # A host whose grading ended without a verdict is replaced: what happened is unknown.
+        self.hosts.release(host, healthy=isinstance(result, Grade))
+        if isinstance(result, Grade) and result.stage:
+            timings = {**result.timings, "container_start_s": round(host.start_s, 4),
                        "waited_for_container_s": round(waited, 4)}
-            return replace(grade, timings=timings, quality=read_quality(report.get("quality")))
+            return replace(result, timings=timings)
+        return result
+
+    def _run(self, case: EvalCase, code: str, expected_ids: frozenset[str] | None, host: str,
+             started: float) -> Grade | Unsettled:
+        nonce = secrets.token_hex(16)
+        job_id = secrets.token_hex(8)
+        try:
+            pending = self.tester.submit(job_id, _job(case, code, nonce, host))
         except SandboxError as exc:
-            return Unsettled(str(exc))
-        finally:
-            self.pool.release(slot)
+            return Grade(ERROR, str(exc))  # the job never started: the engine's fault
+        grace = self.sandbox.limits.watchdog_grace_s
+        pending.wait(case.timeout_s + grace)
+        self.tester.forget(job_id)
+        duration = time.monotonic() - started
+        report = pending.report
+        if report is None:
+            if not pending.done.is_set():
+                return Unsettled(f"the tests' report did not come within {case.timeout_s:g} s "
+                                 f"plus {grace:g} s grace")
+            return Unsettled("the tester stopped without a report")
+        if report.get("nonce") != nonce:
+            return Unsettled("the report does not carry this grading's nonce")
+        if report.get("stage") == "setup":
+            return Unsettled("the harness could not run the tests: "
+                             + sanitize(str(report.get("output", "")), 1000))
+        grade = verdict(report, nonce, expected_ids, case, duration)
+        if not _measures_quality(case):
+            return grade  # no measure taken, none needed
+        return replace(grade, quality=read_quality(report.get("quality")))
 
 
-def _assign(slot: Slot, case: EvalCase, code: str, nonce: str) -> dict[str, object]:
-    """Hand the job over: the hidden tests (and, for Go, the reference whose API the bridge
-    mirrors) where only the tester reads them, the answer in its own directory. Returns the
-    job for the tester.
-
-    The nonce goes into the report file itself, never into a job file or an environment:
-    the tester reads and erases it first, then writes its report over it."""
-    slot.report_file.write_text(nonce, encoding="ascii")
-    answer = slot.answer_dir / case.solution_file
-    answer.write_text(code, encoding="utf-8")
-    answer.chmod(0o644)  # the containers' users read it, whatever the host's umask
-    tests = slot.job_dir / "case"
-    _readable_dir(tests)
-    for test_file in case.test_files():
-        shutil.copyfile(test_file, tests / test_file.name)
-        (tests / test_file.name).chmod(0o644)
-    if case.language == "go":
-        api = slot.job_dir / "api"
-        _readable_dir(api)
-        (api / case.solution_file).write_text(case.reference.code, encoding="utf-8")
-        (api / case.solution_file).chmod(0o644)
-    return {"language": case.language, "interface": case.interface,
-            "solution_file": case.solution_file, "limit": case.timeout_s,
-            "exports": list(case.exports)}
+def _job(case: EvalCase, code: str, nonce: str, host: str) -> dict[str, object]:
+    """The job for the tester: the answer, the hidden tests (and, for Go, the reference whose
+    API the bridge mirrors), the nonce, and the answer host that runs the answer. It travels
+    through the engine's API to the tester alone: the answer host receives only the answer."""
+    return {"host": host, "nonce": nonce, "language": case.language,
+            "interface": case.interface, "solution_file": case.solution_file,
+            "limit": case.timeout_s, "exports": list(case.exports), "answer": code,
+            "tests": {p.name: base64.b64encode(p.read_bytes()).decode("ascii")
+                      for p in case.test_files()},
+            "api": case.reference.code if case.language == "go" else None,
+            "quality": _measures_quality(case)}
 
 
-def _readable_dir(path: Path) -> None:
-    path.mkdir()
-    path.chmod(0o755)
-
-
-def read_report(path: Path) -> dict[str, object] | None:
-    """Read the runner's report without following a link the container made, size-bounded."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError:
-        return None
-    with os.fdopen(fd, "rb") as fh:
-        if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
-            return None
-        data = fh.read(REPORT_LIMIT + 1)
-    if len(data) > REPORT_LIMIT:
-        return None
-    try:
-        report = json.loads(data.decode("utf-8", "replace"))
-    except ValueError:
-        return None
-    return report if isinstance(report, dict) else None
+def _measures_quality(case: EvalCase) -> bool:
+    """Whether the case scores code quality or documentation (both are on unless its weights
+    switch them off, as imported benchmarks' do): only then is the static measure taken."""
+    return any(case.weights.get(name, 1.0) > 0 for name in ("code_quality", "documentation"))
 
 
 def verdict(

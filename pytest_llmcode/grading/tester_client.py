@@ -1,82 +1,109 @@
 """The host's side of the tester: one long-lived trusted container that runs the hidden
-tests of every grading, several at once, each against an answer in a container of its own
-(container/runners/tester.py is the other side).
+tests of every grading, several at once, each against an answer in a sandbox of an answer
+host (container/runners/tester.py is the other side).
 
-Starting a container and warming pytest and mypy is paid once per run instead of once per
-grading (README, Performance, has the figures). No answer code ever runs in the tester, so
-sharing it across answers shares nothing of theirs.
+Jobs go to it as JSON lines on its standard input and reports come back on its standard
+output, both through the engine's API (streams.py): no host file, no host socket. Starting a
+container and warming pytest and mypy is paid once per run instead of once per grading
+(README, Performance, has the figures). No answer code ever runs in the tester.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import socket
 import threading
 import time
-from dataclasses import replace
-from pathlib import Path
+from dataclasses import dataclass, field, replace
+from typing import Callable
 
 from .containers import TESTER_USER, Mount, Sandbox, SandboxError
+from .streams import Stream
 
 TESTER = "/opt/llmcode/tester.py"
-IDLE_S = 30.0  # as the pool's spares: gone soon after the run that started it
 MAX_AGE_S = 3600.0  # then it takes no new job, and the next one starts another tester
 LIFETIME_S = MAX_AGE_S + 600 + 30
-READY_LIMIT_S = 60.0
+
+
+@dataclass
+class Pending:
+    """A job sent, its report to come: `report` once it came, None if the tester ended first."""
+
+    stream: Stream
+    done: threading.Event = field(default_factory=threading.Event)
+    report: dict[str, object] | None = None
+
+    def wait(self, timeout_s: float) -> bool:
+        return self.done.wait(timeout_s)
 
 
 class Tester:
-    """Sends jobs to the tester container of this grading directory, starting it (again)
-    when none is listening."""
+    """Sends jobs to the tester container of this grading volume, starting it (again) when
+    none runs."""
 
-    def __init__(self, sandbox: Sandbox, grading_dir: Path, workers: int) -> None:
+    def __init__(self, sandbox: Sandbox, volume: Callable[[], str], workers: int) -> None:
         self.sandbox = sandbox
-        self.grading_dir = grading_dir
+        self.volume = volume
         self.workers = max(workers, 1)
-        self.socket_dir = grading_dir / "tester"
         self.container: str | None = None
+        self._stream: Stream | None = None
+        self._started_at = 0.0
+        self._pending: dict[str, Pending] = {}
         self._lock = threading.Lock()
 
-    @property
-    def server(self) -> Path:
-        return self.socket_dir / "server.sock"
-
-    def submit(self, job: dict[str, object]) -> str:
-        """Hand a job to the tester; returns the container that runs it, to follow."""
+    def submit(self, job_id: str, job: dict[str, object]) -> Pending:
+        """Hand a job to the tester; its report arrives in the returned Pending."""
+        line = json.dumps({**job, "id": job_id}).encode() + b"\n"
         with self._lock:
+            if self._stream is not None and time.monotonic() - self._started_at > MAX_AGE_S:
+                self._retire()
             for _ in range(2):
-                if self.container is None or not self.server.exists():
-                    # None yet, or it retired (idle or too old): a retired tester ends by
-                    # itself once the gradings it runs have.
+                if self._stream is None:
                     self._start()
-                assert self.container is not None
-                if self._send(job):
-                    return self.container
-                self.discard()  # it takes no job: dead or stuck
+                assert self._stream is not None
+                pending = self._pending[job_id] = Pending(self._stream)
+                try:
+                    self._stream.send(line)
+                    return pending
+                except OSError:
+                    self._pending.pop(job_id, None)
+                    self._discard()  # it takes no job: dead or stuck
         raise SandboxError("the tester container does not take jobs")
 
+    def warm(self) -> None:
+        """Start it ahead of the first job (a failure shows at that job)."""
+        with self._lock:
+            if self._stream is None:
+                try:
+                    self._start()
+                except SandboxError:
+                    pass
+
+    def forget(self, job_id: str) -> None:
+        with self._lock:
+            self._pending.pop(job_id, None)
+
     def discard(self) -> None:
+        with self._lock:
+            self._discard()
+
+    def _discard(self) -> None:
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = None
         if self.container is not None:
             self.sandbox.remove(self.container)
             self.container = None
 
-    def _send(self, job: dict[str, object]) -> bool:
-        try:
-            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
-                conn.settimeout(10)
-                conn.connect(str(self.server))
-                conn.sendall(json.dumps(job).encode() + b"\n")
-                return conn.makefile("rb").readline(16) == b"ok\n"
-        except OSError:
-            return False
+    def _retire(self) -> None:
+        """Stop sending it jobs; it ends once those it runs are done (their reports still
+        come on its stream, which its reader closes at the end)."""
+        if self._stream is not None:
+            self._stream.close_input()
+        self._stream = None
+        self.container = None
 
     def _start(self) -> None:
-        self.container = None
-        self.socket_dir.mkdir(mode=0o777, exist_ok=True)
-        self.socket_dir.chmod(0o777)
-        for leftover in self.socket_dir.iterdir():
-            leftover.unlink()
         limits = self.sandbox.limits
         scaled = replace(
             limits,
@@ -85,16 +112,35 @@ class Tester:
             pids=limits.pids * self.workers,
             tmpfs_mb=limits.tmpfs_mb * self.workers,
         )
-        self.container = self.sandbox.start(
-            ["python3", TESTER, f"{IDLE_S:g}", f"{MAX_AGE_S:g}"],
-            [Mount(str(self.grading_dir), "/grading", writable=True)], {}, LIFETIME_S,
-            limits=scaled, user=TESTER_USER,
+        self.container, self._stream = self.sandbox.start_attached(
+            ["python3", TESTER], [Mount(self.volume(), "/grading", writable=True)], {},
+            LIFETIME_S, limits=scaled, user=TESTER_USER,
         )
-        started = time.monotonic()
-        run = self.sandbox.wait_until(self.container, self.server.exists, READY_LIMIT_S)
-        if run.timed_out or not self.server.exists():
-            self.discard()
-            raise SandboxError(
-                "the tester container did not start "
-                f"(exit code {run.exit_code}, after {time.monotonic() - started:.1f} s)"
-            )
+        self._started_at = time.monotonic()
+        threading.Thread(target=self._read, args=(self._stream,), daemon=True,
+                         name="llmcode-tester-reports").start()
+
+    def _read(self, stream: Stream) -> None:
+        """Hand each report to its job; when the stream ends, every job still waiting on
+        this tester learns it will get none."""
+        for line in stream.lines():
+            try:
+                message = json.loads(line)
+                job_id, report = str(message["job"]), message["report"]
+            except (ValueError, KeyError, TypeError):
+                continue
+            with self._lock:
+                pending = self._pending.pop(job_id, None)
+            if pending is not None and isinstance(report, dict):
+                pending.report = report
+                pending.done.set()
+        stream.close()
+        with self._lock:
+            if self._stream is stream:
+                self._stream = None
+                self.container = None
+            # Jobs of a retired tester are still in the table: only those sent on this
+            # stream end here, and a job is sent on one stream only.
+            ended = [job for job, p in self._pending.items() if p.stream is stream]
+            for job_id in ended:
+                self._pending.pop(job_id).done.set()

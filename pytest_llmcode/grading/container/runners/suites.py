@@ -1,8 +1,8 @@
 """How the tester runs a hidden suite and reports it (trusted code, image-baked).
 
-A report is one JSON object, written into the slot's report.json: {"nonce", "stage",
-"tests": [{"id", "outcome", "message"}], "output", "timings", "quality"}. The host puts the
-grading's nonce in that file; it is read and erased first. Stages: "compile" (the answer
+A report is one JSON object, sent to the host on the tester's standard output: {"nonce",
+"stage", "tests": [{"id", "outcome", "message"}], "output", "timings", "quality"}, the nonce
+the host sent with the job. Stages: "compile" (the answer
 did not build), "timeout" (the run hit the time limit), "setup" (the harness could not run
 the tests: the host then checks the infrastructure before it blames anyone), "test" (tests
 ran). Python runs pytest in a fork of the tester's warm interpreter; JavaScript and
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import socket
 import sys
@@ -26,18 +25,14 @@ from quality import Measurement
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def copy_tests(case_dir: str, work: str) -> None:
-    for name in sorted(os.listdir(case_dir)):
-        shutil.copyfile(os.path.join(case_dir, name), os.path.join(work, name))
-
-
-def finish_report(report: dict[str, object], started: float, quality: Measurement,
+def finish_report(report: dict[str, object], started: float, quality: Measurement | None,
                   deadline: float, nonce: str) -> None:
-    """Timings, the quality measure, the nonce and the output's bounded tail."""
+    """Timings, the quality measure (None: not taken), the nonce and the output's bounded
+    tail."""
     timings = report.setdefault("timings", {})
     assert isinstance(timings, dict)
     timings["test_s"] = round(time.monotonic() - started - timings.get("compile_s", 0.0), 4)
-    report["quality"] = quality.finish(deadline)
+    report["quality"] = quality.finish(deadline) if quality is not None else None
     timings["quality_wait_s"] = round(time.monotonic() - started - timings["test_s"]
                                       - timings.get("compile_s", 0.0), 4)
     report["nonce"] = nonce
@@ -52,15 +47,6 @@ def no_dumps() -> None:
     pr_set_dumpable = 4
     if ctypes.CDLL(None, use_errno=True).prctl(pr_set_dumpable, 0, 0, 0, 0) != 0:
         raise OSError(ctypes.get_errno(), "prctl(PR_SET_DUMPABLE, 0) failed")
-
-
-def take_nonce(report: str) -> str:
-    """The grading's nonce, which the host put in the report file: read, then erased."""
-    with open(report, "r+", encoding="ascii") as fh:
-        nonce = fh.read(256).strip()
-        fh.seek(0)
-        fh.truncate()
-    return nonce
 
 
 def outcome_report(stage: str, tests: list[dict[str, str]], output: str) -> dict[str, object]:

@@ -1,31 +1,34 @@
 """Test side of every grading: a long-lived trusted process, several gradings at once.
 
-Usage: tester.py IDLE_S MAX_AGE_S
+Usage: tester.py
 
-Runs in a container with no network at all. /grading is the host's grading directory:
-one directory per grading (slot-*/ with answer/, which only that answer's container also
-mounts, read-only; job/case/, the hidden tests, and for Go job/api/, the reference whose API
-the bridge mirrors; report.json) and tester/, where this process listens for jobs on
-server.sock. No answer code ever runs here: each answer runs in a container of its own, as
-another user, and is reached only through a Unix socket this side listens on, in the
-answer's directory; the answer's trusted supervisor (serve.py) dials it.
+Runs in a container with no network at all; /grading is the run's grading volume, which the
+answer hosts mount too (answer_host.py). Jobs come as JSON lines on standard input, straight
+from the host through the engine's API: {"id", "host", "nonce", "language", "interface",
+"solution_file", "limit", "exports", "answer", "tests": {name: base64}, "api", "quality"}.
+Each is graded in a forked child of this warm process (pytest imported, mypy's state of the
+standard library loaded): the hidden tests (and for Go the reference whose API the bridge
+mirrors) stay in this container's private /tmp; only the answer goes into a slot directory
+of the volume, /grading/slots/slot-ID, with the sockets its trusted supervisor dials
+(serve.py). The answer host named by the job then runs the answer in a sandbox that sees
+that slot alone. No answer code ever runs here.
 
-A job is one JSON line {"slot", "language", "interface", "solution_file", "limit",
-"exports"}; it is graded in a forked child of this warm process (pytest imported, mypy's
-state of the standard library loaded), which writes the report into the slot's report.json
-(suites.py): the nonce the host put there is read and erased first. The process exits once
-no job came for IDLE_S and none is running, or stops taking jobs after MAX_AGE_S.
+The report goes back on standard output as one JSON line {"job", "report"}, the job's nonce in
+it: the nonce never touches the volume. Standard input closing ends this process once the
+gradings it runs are done.
 """
 
 from __future__ import annotations
 
+import base64
+import fcntl
 import gc
 import json
 import os
 import re
+import select
 import shutil
 import socket
-import sys
 import threading
 import time
 from collections import deque
@@ -36,143 +39,185 @@ from quality import WarmMypy, start_quality
 from relay import Relay
 from suites import (
     HERE,
-    copy_tests,
     finish_report,
     no_dumps,
     outcome_report,
     read_jsonl,
     run_node_tests,
     start_pytest,
-    take_nonce,
     wait_child,
 )
 
-GRADING = "/grading"
-SERVER = os.path.join(GRADING, "tester", "server.sock")
-SLOT_NAME = re.compile(r"slot-[A-Za-z0-9_]+")
-# How long an answer's container may take to dial in once its job is written.
+SLOTS = "/grading/slots"
+HOSTS = "/grading/hosts"
+JOB_ID = re.compile(r"[A-Za-z0-9_]{1,64}")
+FILE_NAME = re.compile(r"[A-Za-z0-9_.-]{1,128}")
+JOB_LIMIT = 64 << 20
+# How long an answer host may take to listen (it starts with the run) and to start a sandbox.
+HOST_LIMIT_S = 30.0
+# How long an answer's supervisor may take to dial in once its sandbox started.
 DIAL_LIMIT_S = 20.0
 # Connections from the answer's side waiting: for a test's call, or to name a port.
 WAITING_LIMIT = 64
+REPORT_LOCK = "/tmp/llmcode-report.lock"
 
 
 def main() -> None:
-    idle_s, max_age_s = float(sys.argv[1]), float(sys.argv[2])
     os.environ.update(GO_ENV)  # the quality measure's go vet, too
     import pytest  # noqa: F401  (imported once here, not in every grading)
 
+    # Reports alone go to the host: anything else printed here goes to the error stream.
+    reports = os.dup(1)
+    os.dup2(2, 1)
     mypy = WarmMypy()
     # Out of the collector's sight: each fork then leaves these objects' pages shared
     # instead of copying them when a collection walks them.
     gc.freeze()
     no_dumps()
-    server = listen()
-    started = last_job = time.monotonic()
     children: set[int] = set()
-    while time.monotonic() - started < max_age_s:
+    pending = b""
+    while True:
         children = {pid for pid in children if os.waitpid(pid, os.WNOHANG)[0] == 0}
-        if not children and time.monotonic() - last_job > idle_s:
-            break
-        server.settimeout(0.5)
-        try:
-            conn, _ = server.accept()
-        except TimeoutError:
+        if not select.select([0], [], [], 0.5)[0]:
             continue
-        with conn:
-            job = receive_job(conn)
+        chunk = os.read(0, 1 << 20)
+        if not chunk:
+            break
+        pending += chunk
+        if b"\n" not in pending and len(pending) > JOB_LIMIT:
+            pending = b""  # not a job: the host never sends one this long
+        while b"\n" in pending:
+            line, pending = pending.split(b"\n", 1)
+            job = parse_job(line)
             if job is None:
                 continue
             pid = os.fork()
             if pid == 0:
                 try:
-                    server.close()
-                    grade(job, mypy)
+                    os.close(0)
+                    grade(job, mypy, reports)
                 finally:
                     os._exit(0)
             children.add(pid)
-            last_job = time.monotonic()
-            try:
-                conn.sendall(b"ok\n")
-            except OSError:
-                pass
-    # Jobs the host sends from now on fail to connect, and it starts another tester.
-    server.close()
-    os.unlink(SERVER)
     for pid in children:
         os.waitpid(pid, 0)
 
 
-def listen() -> socket.socket:
-    """Listen on SERVER, which appears only once it accepts (the host waits for it)."""
-    partial = SERVER + ".partial"
-    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    server.bind(partial)
-    os.chmod(partial, 0o666)  # the host's user need not be this container's
-    server.listen(64)
-    os.rename(partial, SERVER)
-    return server
-
-
-def receive_job(conn: socket.socket) -> dict[str, object] | None:
-    conn.settimeout(5)
+def parse_job(line: bytes) -> dict[str, object] | None:
     try:
-        job = json.loads(conn.makefile("rb").readline(1 << 16))
-    except (OSError, ValueError):
+        job = json.loads(line)
+    except ValueError:
         return None
-    if not isinstance(job, dict) or not SLOT_NAME.fullmatch(str(job.get("slot"))):
+    if not isinstance(job, dict) or not JOB_ID.fullmatch(str(job.get("id"))):
+        return None
+    names = [str(job.get("solution_file")), *dict(job.get("tests") or {})]
+    if not JOB_ID.fullmatch(str(job.get("host"))) or not all(map(FILE_NAME.fullmatch, names)):
         return None
     return job
 
 
-def grade(job: dict[str, object], mypy: WarmMypy) -> None:
-    slot = os.path.join(GRADING, str(job["slot"]))
-    report_file = os.path.join(slot, "report.json")
-    nonce = take_nonce(report_file)
+def grade(job: dict[str, object], mypy: WarmMypy, reports: int) -> None:
+    nonce = str(job["nonce"])
     deadline = time.monotonic() + float(str(job["limit"]))
-    private = os.path.join("/tmp", str(job["slot"]))
+    slot = os.path.join(SLOTS, "slot-" + str(job["id"]))
+    private = os.path.join("/tmp", "job-" + str(job["id"]))
     work, results = os.path.join(private, "work"), os.path.join(private, "results")
-    os.makedirs(work)
-    os.makedirs(results)
+    case, api = os.path.join(private, "case"), os.path.join(private, "api")
     try:
-        copy_tests(os.path.join(slot, "job", "case"), work)
-        answer = os.path.join(slot, "answer", str(job["solution_file"]))
+        for directory in (work, results, case, api):
+            os.makedirs(directory)
+        os.mkdir(slot)
+        os.chmod(slot, 0o755)  # the answer host's user reads it; nobody else writes it
+        tests = job["tests"]
+        assert isinstance(tests, dict)
+        for name, data in tests.items():
+            write_file(os.path.join(case, name), base64.b64decode(str(data)))
+            write_file(os.path.join(work, name), base64.b64decode(str(data)))
+        solution_file = str(job["solution_file"])
+        answer = str(job["answer"]).encode()
+        write_file(os.path.join(slot, solution_file), answer)
+        write_file(os.path.join(private, solution_file), answer)
+        if job.get("api") is not None:
+            write_file(os.path.join(api, solution_file), str(job["api"]).encode())
         # The static quality measure reads the answer as data (never runs it) and overlaps
-        # with the tests.
-        quality = start_quality(str(job["language"]), answer, mypy)
+        # with the tests; a case that scores neither quality nor documentation gets none.
+        quality = (start_quality(str(job["language"]), os.path.join(private, solution_file),
+                                 mypy) if job.get("quality") else None)
         started = time.monotonic()
         try:
-            report = Grading(job, slot, work, results, deadline).run()
+            report = Grading(job, slot, case, os.path.join(api, solution_file), work, results,
+                             deadline).run()
         except HarnessFailure as exc:
             report = outcome_report("setup", [], str(exc))
         finish_report(report, started, quality, deadline, nonce)
     except Exception as exc:  # noqa: BLE001 - the harness's: the host checks before it blames
         report = {**outcome_report("setup", [], f"the tester failed: {exc!r}"), "nonce": nonce}
     try:
-        # The host reads the report the moment it parses as a whole JSON object.
-        with open(report_file, "w", encoding="utf-8") as fh:
-            json.dump(report, fh)
+        send_report(reports, {"job": job["id"], "report": report})
     finally:
         shutil.rmtree(private, ignore_errors=True)
+        shutil.rmtree(slot, ignore_errors=True)
+
+
+def write_file(path: str, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+
+
+def send_report(reports: int, message: dict[str, object]) -> None:
+    """One line on the host's stream, whole: gradings that end together take turns."""
+    data = json.dumps(message).encode() + b"\n"
+    with open(REPORT_LOCK, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(reports, view):]
+
+
+def start_answer(host: str, slot: str, limit: float, deadline: float) -> socket.socket:
+    """Ask the answer host to run the slot's answer; the connection stays open for as long
+    as the grading runs (closing it ends the answer's sandbox)."""
+    path = os.path.join(HOSTS, host + ".sock")
+    until = min(deadline, time.monotonic() + HOST_LIMIT_S)
+    while True:
+        conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        conn.settimeout(max(until - time.monotonic(), 0.1))
+        try:
+            conn.connect(path)
+            conn.sendall(json.dumps({"slot": os.path.basename(slot), "limit": limit}).encode()
+                         + b"\n")
+            if conn.recv(16) == b"started\n":
+                return conn
+            raise HarnessFailure("the answer host did not start the answer")
+        except (FileNotFoundError, ConnectionRefusedError):
+            conn.close()
+            if time.monotonic() >= until:
+                raise HarnessFailure("the answer host does not listen") from None
+            time.sleep(0.01)
+        except (OSError, HarnessFailure) as exc:
+            conn.close()
+            raise HarnessFailure(f"the answer host failed: {exc}") from None
 
 
 class Grading:
-    """One answer against its hidden tests, the answer in its own container."""
+    """One answer against its hidden tests, the answer in a sandbox of its own."""
 
-    def __init__(self, job: dict[str, object], slot: str, work: str, results: str,
-                 deadline: float) -> None:
+    def __init__(self, job: dict[str, object], slot: str, case: str, api: str, work: str,
+                 results: str, deadline: float) -> None:
         self.language = str(job["language"])
         self.interface = str(job["interface"])
         self.solution_file = str(job["solution_file"])
         self.limit = float(str(job["limit"]))
-        self.answer_dir = os.path.join(slot, "answer")
+        self.host = str(job["host"])
+        self.answer_dir = slot
         self.work = work
         self.results = results
         self.deadline = deadline
         self.go: GoSuite | None = None
         if self.language == "go":
-            api = os.path.join(slot, "job", "api", self.solution_file)
             exports = job.get("exports")
-            self.go = GoSuite(os.path.join(slot, "job", "case"), api,
+            self.go = GoSuite(case, api,
                               [str(e) for e in exports] if isinstance(exports, list) else [],
                               deadline)
 
@@ -184,15 +229,18 @@ class Grading:
             "language": self.language, "interface": self.interface,
             "solution_file": self.solution_file, "limit": self.limit,
         }))
-        # The supervisor dials before any answer code runs: the first connection is its own.
-        dial_by = min(self.deadline, time.monotonic() + DIAL_LIMIT_S)
-        link.settimeout(max(dial_by - time.monotonic(), 0.1))
-        try:
-            control, _ = link.accept()
-        except OSError:
-            return outcome_report("setup", [], "the answer's container never dialed in")
-        with control, link:
-            return self.test(link, control)
+        # Open for as long as the grading runs: closing it ends the answer's sandbox.
+        with start_answer(self.host, self.answer_dir, self.limit, self.deadline):
+            # The supervisor dials before any answer code runs: the first connection is its
+            # own.
+            dial_by = min(self.deadline, time.monotonic() + DIAL_LIMIT_S)
+            link.settimeout(max(dial_by - time.monotonic(), 0.1))
+            try:
+                control, _ = link.accept()
+            except OSError:
+                return outcome_report("setup", [], "the answer's container never dialed in")
+            with control, link:
+                return self.test(link, control)
 
     def test(self, link: socket.socket, control: socket.socket) -> dict[str, object]:
         if self.go is not None:

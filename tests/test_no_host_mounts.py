@@ -1,0 +1,70 @@
+"""Nothing of the host's file system is mounted into any container (issue 17): every
+container a grading run creates is inspected as the engine creates it, and mounts only
+volumes of the engine (and tmpfs), never a host path; the run's volume is gone at its end."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from pytest_llmcode.grading.containers import LABEL, connect
+
+CASE = {
+    "case.yaml": "language: python\nsolution_file: solution.py\ntimeout_s: 30\n"
+                 "prompt: Write double(x).\n",
+    "tests/test_double.py": "from solution import double\n\n"
+                            "def test_double():\n    assert double(2) == 4\n",
+    "reference/solution.py": "def double(x):\n    return 2 * x\n",
+}
+
+
+def test_a_grading_run_mounts_no_host_path(tmp_path: Path, sandbox_image: str) -> None:
+    for name, text in CASE.items():
+        path = tmp_path / "eval_cases" / "double" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    client = connect()
+    seen: list[tuple[str, dict[str, Any] | None]] = []  # (owner pid, inspected)
+    events = client.api.events(decode=True, filters={"type": "container", "event": "create",
+                                                     "label": LABEL})
+
+    def inspect_each() -> None:
+        for event in events:
+            owner = event.get("Actor", {}).get("Attributes", {}).get(f"{LABEL}.pid", "")
+            try:
+                seen.append((owner, client.api.inspect_container(event["id"])))
+            except Exception:  # noqa: BLE001 - gone already: recorded as uninspectable
+                seen.append((owner, None))
+
+    watcher = threading.Thread(target=inspect_each, daemon=True)
+    watcher.start()
+    try:
+        run = subprocess.Popen(
+            [sys.executable, "-m", "pytest", "eval_cases", "--llm-models=reference",
+             "-p", "no:cacheprovider", "-p", "no:randomly"],
+            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        output, _ = run.communicate(timeout=300)
+    finally:
+        events.close()
+    watcher.join(10)
+    assert run.returncode == 0, output
+    # Other runs share the engine: only this run's containers (their owner is the run).
+    inspected = [c for owner, c in seen if owner == str(run.pid)]
+    # The self-test's container, the tester and at least one answer host, each inspected.
+    assert len(inspected) >= 3, seen
+    mine = [c for c in inspected if c is not None]
+    assert len(mine) == len(inspected), "a container was gone before it could be inspected"
+    for container in mine:
+        assert not container["HostConfig"].get("Binds"), container["HostConfig"]["Binds"]
+        assert {m["Type"] for m in container["Mounts"]} <= {"volume"}, container["Mounts"]
+        assert {m["Type"] for m in container["HostConfig"].get("Mounts") or []} <= {"volume"}
+    volumes = {m["Name"] for c in mine for m in c["Mounts"]}
+    left = client.api.volumes(filters={"label": LABEL}).get("Volumes") or []
+    assert volumes and not volumes & {v["Name"] for v in left}, "the run left its volume"
+    client.close()
