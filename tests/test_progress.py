@@ -66,7 +66,9 @@ def run_in_terminal(cwd: Path, *args: str) -> tuple[str, list[str]]:
 
 
 @pytest.fixture
-def slow_server(pytester: pytest.Pytester, chat_server: ChatServer) -> ChatServer:
+def slow_server(pytester: pytest.Pytester, chat_server: ChatServer, sandbox_image: str
+                ) -> ChatServer:
+    """The runs grade each case's reference first: they need the engine."""
     copy_cases(pytester, "flatten", "race_fix", "dijkstra")
     chat_server.script("slow", slow_codeless)
     return chat_server
