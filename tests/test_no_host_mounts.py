@@ -11,6 +11,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from pytest_llmcode.grading.containers import LABEL, connect
 
 CASE = {
@@ -22,12 +24,20 @@ CASE = {
 }
 
 
-def test_a_grading_run_mounts_no_host_path(tmp_path: Path, sandbox_image: str) -> None:
+@pytest.mark.parametrize("on_tcp", [False, True], ids=["local", "tcp"])
+def test_a_grading_run_mounts_no_host_path(tmp_path: Path, sandbox_image: str, on_tcp: bool,
+                                           request: pytest.FixtureRequest) -> None:
+    """On the local engine, and on the second engine reached over TCP alone (it shares
+    this machine's file system, so a bind mount would work there by accident)."""
+    engine = request.getfixturevalue("second_engine") if on_tcp else None
+    environment = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    if engine is not None:
+        environment["DOCKER_HOST"] = engine
     for name, text in CASE.items():
         path = tmp_path / "eval_cases" / "double" / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
-    client = connect()
+    client = connect(engine=engine)
     seen: list[tuple[str, dict[str, Any] | None]] = []  # (owner pid, inspected)
     events = client.api.events(decode=True, filters={"type": "container", "event": "create",
                                                      "label": LABEL})
@@ -47,7 +57,7 @@ def test_a_grading_run_mounts_no_host_path(tmp_path: Path, sandbox_image: str) -
             [sys.executable, "-m", "pytest", "eval_cases", "--llm-models=reference",
              "-p", "no:cacheprovider", "-p", "no:randomly"],
             cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            env=environment,
         )
         output, _ = run.communicate(timeout=300)
     finally:
