@@ -268,8 +268,7 @@ class UnconfinedSandbox(Sandbox):
             self.image,
             ["timeout", "-k", "2", f"{time_limit_s:g}", *command],
             detach=True,
-            # The second engine runs without a bridge network (tests/support/second_engine.py).
-            network_mode="host" if self.engine else "bridge",
+            network_mode="bridge",
             user="0:0",
             cap_add=["SYS_ADMIN"],
             volumes={m.host_path: {"bind": m.container_path, "mode": "rw"} for m in mounts},
