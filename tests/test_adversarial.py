@@ -272,8 +272,7 @@ class UnconfinedSandbox(Sandbox):
             self.image,
             ["timeout", "-k", "2", f"{time_limit_s:g}", *command],
             stdin_open=stdin,
-            # The second engine runs without a bridge network (tests/support/second_engine.py).
-            network_mode="host" if self.engine else "bridge",
+            network_mode="bridge",
             user="0:0",
             cap_add=["SYS_ADMIN"],
             volumes={m.volume: {"bind": m.container_path, "mode": "rw"} for m in mounts},

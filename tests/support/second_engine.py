@@ -1,11 +1,16 @@
 """A second Docker engine beside the first, on this machine: its own data, exec root, unix
 socket and a TCP address on loopback, started and stopped by the tests (or by .ci/run, which
 names it in LLMCODE_SECOND_DOCKER_HOST). It shares this machine's file system, so only
-inspection can show that grading mounts nothing of it."""
+inspection can show that grading mounts nothing of it.
+
+It gets a bridge of its own rather than `--bridge=none`: a dockerd started with
+`--bridge=none` deletes the machine's `docker0`, and the first engine's bridge network with
+it (grading never uses one, but other containers on that engine may)."""
 
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -33,6 +38,7 @@ class SecondEngine:
         # Short: the engine's own sockets live under it, and a socket path has a length cap.
         self.directory = directory or Path(tempfile.mkdtemp(prefix="llm-dk-", dir="/tmp"))
         self.port = port or free_port()
+        self.bridge = "llmdk" + secrets.token_hex(3)
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -41,11 +47,18 @@ class SecondEngine:
 
     def start(self) -> SecondEngine:
         d = self.directory
+        if subprocess.run(["ip", "link", "show", self.bridge], capture_output=True).returncode:
+            subnet = f"172.31.{secrets.randbelow(250)}.1/24"
+            for command in (["add", self.bridge, "type", "bridge"],
+                            ["set", self.bridge, "up"]):
+                subprocess.run(["ip", "link", *command], check=True, capture_output=True)
+            subprocess.run(["ip", "addr", "add", subnet, "dev", self.bridge], check=True,
+                           capture_output=True)
         with open(d / "log", "ab") as log:
             self.process = subprocess.Popen(
                 ["dockerd", "--data-root", str(d / "data"), "--exec-root", str(d / "exec"),
                  "--pidfile", str(d / "pid"), "-H", f"unix://{d / 'sock'}", "-H", self.url,
-                 "--iptables=false", "--bridge=none"],
+                 "--iptables=false", f"--bridge={self.bridge}"],
                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
             )
         deadline = time.monotonic() + READY_S
@@ -87,6 +100,7 @@ class SecondEngine:
     def remove(self) -> None:
         self.stop()
         subprocess.run(["umount", "-R", str(self.directory / "exec")], capture_output=True)
+        subprocess.run(["ip", "link", "del", self.bridge], capture_output=True)
         shutil.rmtree(self.directory, ignore_errors=True)
 
     def client(self) -> Any:
