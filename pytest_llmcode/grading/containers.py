@@ -96,7 +96,7 @@ class Sandbox:
 
         try:
             found = image_id(self.client, self.image)
-        except docker.errors.DockerException as exc:
+        except (docker.errors.DockerException, OSError) as exc:  # OSError: the engine is gone
             raise SandboxError(f"cannot inspect sandbox image {self.image}: {exc}") from None
         if found is None:
             raise SandboxError(
@@ -187,7 +187,7 @@ class Sandbox:
                     use_config_proxy=False,
                 )["Id"]
             )
-        except docker.errors.DockerException as exc:
+        except (docker.errors.DockerException, OSError) as exc:  # OSError: the engine is gone
             raise SandboxError(f"cannot create a sandbox container: {exc}") from None
         with self._lock:
             self._running.add(container_id)
@@ -216,7 +216,7 @@ class Sandbox:
         try:
             stream = Stream(self.client.api.attach_socket(
                 container_id, params={"stdin": 1, "stdout": 1, "stderr": 0, "stream": 1}))
-        except docker.errors.DockerException as exc:
+        except (docker.errors.DockerException, OSError) as exc:
             self.remove(container_id)
             raise SandboxError(f"cannot attach to a sandbox container: {exc}") from None
         try:
@@ -231,7 +231,7 @@ class Sandbox:
 
         try:
             self.client.api.start(container_id)
-        except docker.errors.DockerException as exc:
+        except (docker.errors.DockerException, OSError) as exc:
             self.remove(container_id)
             raise SandboxError(f"cannot start a sandbox container: {exc}") from None
 
@@ -243,7 +243,7 @@ class Sandbox:
             volume = self.client.api.create_volume(
                 f"llmcode-{os.getpid()}-{secrets.token_hex(6)}",
                 labels=_labels(VOLUME_LIFETIME_S))
-        except docker.errors.DockerException as exc:
+        except (docker.errors.DockerException, OSError) as exc:  # OSError: the engine is gone
             raise SandboxError(f"cannot create a grading volume: {exc}") from None
         return str(volume["Name"])
 
@@ -357,7 +357,7 @@ def sweep(client: docker.DockerClient, own: bool = False) -> int:
             removed += 1
     try:
         volumes = client.api.volumes(filters={"label": LABEL}).get("Volumes") or []
-    except docker.errors.DockerException:
+    except (docker.errors.DockerException, OSError):
         return removed
     for volume in volumes:
         if _is_leftover(volume.get("Labels") or {}, own) and _remove_volume(client,
@@ -411,6 +411,6 @@ def _remove_volume(client: docker.DockerClient, name: str) -> bool:
 
     try:
         client.api.remove_volume(name)
-    except docker.errors.DockerException:
-        return False  # still in use (its containers are being removed), or gone
+    except (docker.errors.DockerException, OSError):
+        return False  # still in use (its containers are being removed), gone, or its engine is
     return True
