@@ -7,8 +7,11 @@ from typing import Iterator
 
 # Imported here, before any in-process pytester run: a module first imported inside one is
 # unloaded after it, and a later import of docker then fails on requests' stale classes
-# ("You can only merge into CookieJar") when a test file is run on its own.
+# ("You can only merge into CookieJar") when a test file is run on its own. httpx imports
+# httpcore lazily and keeps a map of its exception classes: with httpcore imported anew
+# after such a run, a timeout escaped as a raw httpcore.ReadTimeout instead of httpx's.
 import docker  # noqa: F401
+import httpcore  # noqa: F401
 import pytest
 from support.chat_server import EVAL_CASES, ChatServer
 from support.grading import open_grader
