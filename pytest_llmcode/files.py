@@ -1,10 +1,29 @@
-"""Writing files so that a reader never sees half of one."""
+"""Writing files so that a reader never sees half of one, and locks between the processes of
+one machine."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import secrets
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
+
+
+@contextmanager
+def machine_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `path` (created if missing) among this machine's processes,
+    pytest-xdist workers included; the kernel drops it if the holder dies."""
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+def temp_lock_path(name: str) -> Path:
+    """A lock file of this user's, in the temporary directory."""
+    return Path(tempfile.gettempdir()) / f"llmcode-{name}-{os.getuid()}.lock"
 
 
 def write_atomic(path: Path, text: str, mode: int | None = None) -> None:

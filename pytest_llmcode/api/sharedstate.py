@@ -8,21 +8,19 @@ a process that dies.
 
 from __future__ import annotations
 
-import fcntl
 import json
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..files import write_atomic
+from ..files import machine_lock, write_atomic
 
 
 @contextmanager
 def locked_json(path: Path) -> Iterator[dict[str, Any]]:
     """Yield the state as a dict; changes are written back when the block ends normally."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_name(path.name + ".lock"), "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with machine_lock(path.with_name(path.name + ".lock")):
         state = _read(path)
         before = json.dumps(state, sort_keys=True)
         yield state

@@ -5,14 +5,11 @@ Nothing of this machine's file system is mounted or shared: only the API carries
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
-import pathlib
-import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Callable
 
+from ..files import machine_lock, temp_lock_path
 from .containers import SandboxError
 from .image import ImageError, image_id
 
@@ -28,7 +25,9 @@ def ensure_image(client: DockerClient, image: str, where: str,
     """Make `image` present on the engine `where` names; return how it got there
     ("present", "loaded from ENGINE", "built"). SandboxError naming the engine when it
     cannot be had."""
-    with _engine_lock(where):
+    # One load or build per engine at a time among this machine's processes (pytest-xdist
+    # workers start together).
+    with machine_lock(temp_lock_path("engine-" + hashlib.sha256(where.encode()).hexdigest()[:16])):
         if image_id(client, image) is not None:
             return "present"
         for name, source in sources:
@@ -62,19 +61,3 @@ def _copy(source: DockerClient, target: DockerClient, image: str) -> None:
         target.api.load_image(source.api.get_image(image, chunk_size=CHUNK))
     except (docker.errors.DockerException, OSError) as exc:
         raise SandboxError(f"cannot load {image} from one engine into another: {exc}") from None
-
-
-@contextlib.contextmanager
-def _engine_lock(where: str) -> Iterator[None]:
-    """One load or build per engine at a time among this machine's processes (pytest-xdist
-    workers start together)."""
-    import fcntl
-
-    name = hashlib.sha256(where.encode()).hexdigest()[:16]
-    path = pathlib.Path(tempfile.gettempdir()) / f"llmcode-engine-{os.getuid()}-{name}.lock"
-    with open(path, "a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)

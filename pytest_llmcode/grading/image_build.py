@@ -14,7 +14,6 @@ module costs nothing when Docker is not used.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import io
 import os
 import pathlib
@@ -28,6 +27,7 @@ import time
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Callable
 
+from ..files import machine_lock, temp_lock_path
 from .containers import SandboxError, connect
 from .image import (
     CONTEXT_DIR,
@@ -88,23 +88,6 @@ def _engine() -> DockerClient:
         return connect(timeout_s=600)
     except SandboxError as exc:
         raise ImageError(str(exc)) from None
-
-
-@contextlib.contextmanager
-def _build_lock() -> Iterator[None]:
-    """Serialize image builds between processes on this machine (e.g. pytest-xdist workers)."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not POSIX
-        yield
-        return
-    path = pathlib.Path(tempfile.gettempdir()) / f"llmcode-image-{os.getuid()}.lock"
-    with open(path, "a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 # --------------------------------------------------------------------------- base image
@@ -398,7 +381,8 @@ def build_image(
     tag = image_tag()
     if not rebuild and _exists(client, tag):
         return tag
-    with _build_lock():
+    # One build at a time among this machine's processes (pytest-xdist workers).
+    with machine_lock(temp_lock_path("image")):
         # Another process may have built it while this one waited for the lock.
         if not rebuild and _exists(client, tag):
             return tag
