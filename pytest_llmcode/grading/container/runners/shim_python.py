@@ -10,7 +10,6 @@ import importlib
 import socketserver
 import sys
 import threading
-import traceback
 
 from plaindata import NotPlainData, decode, dumps, encode, loads
 
@@ -68,6 +67,8 @@ def answer_traceback(exc: BaseException) -> str:
     """The traceback's frames that are the answer's own."""
     workdir = state.get("workdir", "\0")
     try:
+        import traceback  # here: only an answer that raises needs it
+
         frames = [f for f in traceback.extract_tb(exc.__traceback__)
                   if f.filename.startswith(workdir)]
         return "".join(traceback.format_list(frames))[-MAX_MESSAGE:]
@@ -95,6 +96,8 @@ def serve(workdir: str, module: str, port: int) -> None:
     try:
         state["module"] = importlib.import_module(module)
     except BaseException as exc:  # noqa: BLE001 - the answer's own, reported to the test
+        import traceback
+
         shown = traceback.TracebackException.from_exception(exc)
         shown.stack = traceback.StackSummary.from_list(
             [f for f in shown.stack if f.filename.startswith(state["workdir"])])

@@ -68,11 +68,9 @@ def read_jsonl(path: str) -> list[dict[str, str]]:
 
 # pytest's own plugins that serve options a grading never passes: set up in every run, they
 # cost about a fifth of a small case's pytest time.
-UNUSED_PLUGINS = [
-    arg for name in ("cacheprovider", "doctest", "junitxml", "pastebin", "stepwise", "setuponly",
-                     "setupplan", "debugging", "faulthandler")
-    for arg in ("-p", f"no:{name}")
-]
+UNUSED_PLUGIN_NAMES = ("cacheprovider", "doctest", "junitxml", "pastebin", "stepwise",
+                       "setuponly", "setupplan", "debugging", "faulthandler")
+UNUSED_PLUGINS = [arg for name in UNUSED_PLUGIN_NAMES for arg in ("-p", f"no:{name}")]
 
 
 def start_pytest(work: str, results: str, env: dict[str, str], close: tuple[socket.socket, ...],

@@ -6,9 +6,10 @@ Runs in a container with no network at all; /grading is the run's grading volume
 answer hosts mount too (answer_host.py). Jobs come as JSON lines on standard input, straight
 from the host through the engine's API: {"id", "host", "nonce", "language", "interface",
 "solution_file", "limit", "exports", "answer", "tests": {name: base64}, "api", "quality"}.
-Each is graded in a forked child of this warm process (pytest imported, mypy's state of the
-standard library loaded): the hidden tests (and for Go the reference whose API the bridge
-mirrors) stay in this container's private /tmp; only the answer goes into a slot directory
+Each is graded in a forked child of this warm process (pytest and its plugins imported;
+mypy's state of the standard library loaded with the first job whose quality is measured):
+the hidden tests (and for Go the reference whose API the bridge mirrors) stay in this
+container's private /tmp; only the answer goes into a slot directory
 of the volume, /grading/slots/slot-ID, with the sockets its trusted supervisor dials
 (serve.py). The answer host named by the job then runs the answer in a sandbox that sees
 that slot alone. No answer code ever runs here.
@@ -39,6 +40,7 @@ from quality import WarmMypy, start_quality
 from relay import Relay
 from suites import (
     HERE,
+    UNUSED_PLUGIN_NAMES,
     finish_report,
     no_dumps,
     outcome_report,
@@ -64,16 +66,16 @@ REPORT_LOCK = "/tmp/llmcode-report.lock"
 
 def main() -> None:
     os.environ.update(GO_ENV)  # the quality measure's go vet, too
-    import pytest  # noqa: F401  (imported once here, not in every grading)
+    warm_pytest()
 
     # Reports alone go to the host: anything else printed here goes to the error stream.
     reports = os.dup(1)
     os.dup2(2, 1)
-    mypy = WarmMypy()
     # Out of the collector's sight: each fork then leaves these objects' pages shared
     # instead of copying them when a collection walks them.
     gc.freeze()
     no_dumps()
+    mypy: WarmMypy | None = None  # loaded with the first job that measures Python's quality
     children: set[int] = set()
     pending = b""
     while True:
@@ -91,6 +93,9 @@ def main() -> None:
             job = parse_job(line)
             if job is None:
                 continue
+            if mypy is None and job.get("quality") and job.get("language") == "python":
+                mypy = WarmMypy()
+                gc.freeze()
             pid = os.fork()
             if pid == 0:
                 try:
@@ -101,6 +106,20 @@ def main() -> None:
             children.add(pid)
     for pid in children:
         os.waitpid(pid, 0)
+
+
+def warm_pytest() -> None:
+    """Import pytest and every plugin module a grading's run loads, once, here: each
+    grading's fork would otherwise import them anew."""
+    import importlib
+
+    import _pytest.config
+
+    for name in _pytest.config.default_plugins:
+        if name not in UNUSED_PLUGIN_NAMES:
+            importlib.import_module(f"_pytest.{name}")
+    for name in ("_pytest._argcomplete", "_pytest.config.compat", "pytest_reporter"):
+        importlib.import_module(name)
 
 
 def parse_job(line: bytes) -> dict[str, object] | None:
@@ -116,7 +135,7 @@ def parse_job(line: bytes) -> dict[str, object] | None:
     return job
 
 
-def grade(job: dict[str, object], mypy: WarmMypy, reports: int) -> None:
+def grade(job: dict[str, object], mypy: WarmMypy | None, reports: int) -> None:
     nonce = str(job["nonce"])
     deadline = time.monotonic() + float(str(job["limit"]))
     slot = os.path.join(SLOTS, "slot-" + str(job["id"]))
