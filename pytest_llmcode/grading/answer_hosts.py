@@ -75,8 +75,9 @@ class AnswerHosts:
             self._closed = True
             hosts, self._free = self._free, []
         self._starter.shutdown(wait=True, cancel_futures=True)
-        for host in hosts:
-            self._end(host)
+        if hosts:
+            with ThreadPoolExecutor(len(hosts), "llmcode-hosts-end") as pool:
+                list(pool.map(self._end, hosts))
 
     def _usable(self, host: Host) -> bool:
         return not host.ended.is_set() and time.monotonic() - host.started_at < MAX_AGE_S

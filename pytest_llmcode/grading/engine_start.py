@@ -46,8 +46,14 @@ def open_engines(specs: tuple[EngineSpec, ...], image: str, buildable: bool, scr
                 image_id = sandbox.check_image()
                 directory = scratch / f"engine-{index}"
                 directory.mkdir()
-                confirm_confined(sandbox, directory)
+                # The tester and the answer hosts start while the self-test runs: no answer
+                # reaches them before it passed.
                 grader = Grader(sandbox, directory, workers=spec.workers, spares=spec.workers)
+                try:
+                    confirm_confined(sandbox, directory)
+                except BaseException:
+                    grader.close()
+                    raise
                 return image_id, Engine(spec.label, sandbox, grader, spec.workers)
 
             return _named(spec, prepare)

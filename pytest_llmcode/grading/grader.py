@@ -10,6 +10,7 @@ import base64
 import secrets
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -64,8 +65,10 @@ class Grader:
         self.hosts = AnswerHosts(sandbox, self.volume.name, spares)
 
     def close(self) -> None:
-        self.hosts.close()
-        self.tester.discard()
+        with ThreadPoolExecutor(2, "llmcode-close") as pool:  # each removal waits on the engine
+            closing = [pool.submit(self.hosts.close), pool.submit(self.tester.discard)]
+        for done in closing:
+            done.result()
         self.volume.remove()
 
     def grade(self, case: EvalCase, code: str, expected_ids: frozenset[str] | None) -> Grade:
