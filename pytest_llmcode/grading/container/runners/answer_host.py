@@ -74,9 +74,8 @@ def serve_one(conn: socket.socket, pids: int, tmpfs_mb: int) -> bool:
         return True
     slot, limit = request
     # Nothing of the sandbox reaches this host's standard output, the host's stream.
-    proc = sandbox.start(sandbox.command(
-        os.path.join(SLOTS, slot), ["python3", SERVE, "5", CALL_PORT], tmpfs_mb, pids,
-        int(limit + MARGIN_S)), stdout=sys.stderr.fileno())
+    proc = sandbox.start(os.path.join(SLOTS, slot), ["python3", SERVE, "5", CALL_PORT],
+                         tmpfs_mb, pids, int(limit + MARGIN_S), stdout=sys.stderr.fileno())
     lifeline = True
     try:
         conn.sendall(b"started\n")

@@ -7,8 +7,10 @@ read-only (/usr, /etc, the runners, Go's build cache), a fresh read-only /proc, 
 read-only /dev with a small /dev/shm, a private size-capped /tmp and, read-only, only its
 own slot directory of the grading volume, at /answer; nothing else is writable. Its process
 limits are set inside it (prlimit), before the supervisor runs: counted there, they are this
-answer's alone. Killing the bubblewrap process ends the whole sandbox: its first process
-dies with its parent and takes the namespace with it.
+answer's alone. A system call filter of its own (syscall_filter.py) refuses what only
+building the sandbox needed: mounts, namespaces, a new root. Killing the bubblewrap process
+ends the whole sandbox: its first process dies with its parent and takes the namespace
+with it.
 """
 
 from __future__ import annotations
@@ -18,21 +20,26 @@ import signal
 import subprocess
 import time
 
+import syscall_filter
+
 BWRAP = "/usr/bin/bwrap"
 # The image's environment an answer keeps (its Dockerfile sets these); nothing else passes.
 KEPT_ENV = ("PATH", "LANG", "NODE_PATH", "PYTHONDONTWRITEBYTECODE", "GOCACHE", "GOPATH",
             "GOFLAGS", "GO111MODULE", "GOPROXY", "GOSUMDB", "CGO_ENABLED")
 RUNTIME = ("/usr", "/etc", "/opt/llmcode", "/opt/gocache")
 SHM_MB = 64
+FILTER = syscall_filter.program()
 # Merged /usr: the top-level directories are links into it.
 LINKS = (("usr/lib", "/lib"), ("usr/lib64", "/lib64"), ("usr/bin", "/bin"), ("usr/sbin", "/sbin"))
 
 
-def command(slot_dir: str, argv: list[str], tmpfs_mb: int, pids: int, cpu_s: int) -> list[str]:
-    """bwrap's command line running `argv` confined, with `slot_dir` at /answer."""
-    cmd = [BWRAP, "--unshare-user", "--unshare-pid", "--unshare-net", "--unshare-ipc",
-           "--unshare-uts", "--unshare-cgroup-try", "--disable-userns", "--die-with-parent",
-           "--new-session", "--hostname", "answer"]
+def command(slot_dir: str, argv: list[str], tmpfs_mb: int, pids: int, cpu_s: int,
+            filter_fd: int) -> list[str]:
+    """bwrap's command line running `argv` confined, with `slot_dir` at /answer and the
+    system call filter read from `filter_fd`."""
+    cmd = [BWRAP, "--seccomp", str(filter_fd), "--unshare-user", "--unshare-pid",
+           "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
+           "--disable-userns", "--die-with-parent", "--new-session", "--hostname", "answer"]
     for path in RUNTIME:
         cmd += ["--ro-bind", path, path]
     for target, link in LINKS:
@@ -49,17 +56,26 @@ def command(slot_dir: str, argv: list[str], tmpfs_mb: int, pids: int, cpu_s: int
             *argv]
 
 
-def start(cmd: list[str], stdout: int | None = None) -> subprocess.Popen[bytes]:
-    """The sandbox, in a process group of its own; the answer is the first the kernel's
-    out-of-memory killer takes (the host's supervisor must survive it to report). This
-    process becomes the reaper of whatever the sandbox orphans (its first process, once
-    bubblewrap's outer process is killed): kill() then collects them."""
+def start(slot_dir: str, argv: list[str], tmpfs_mb: int, pids: int, cpu_s: int,
+          stdout: int | None = None) -> subprocess.Popen[bytes]:
+    """`argv` in a new sandbox (command() says what it is), in a process group of its own;
+    the answer is the first the kernel's out-of-memory killer takes (the host's supervisor
+    must survive it to report). This process becomes the reaper of whatever the sandbox
+    orphans (its first process, once bubblewrap's outer process is killed): kill() then
+    collects them."""
     import ctypes
 
     pr_set_child_subreaper = 36
     ctypes.CDLL(None, use_errno=True).prctl(pr_set_child_subreaper, 1, 0, 0, 0)
-    return subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=stdout,
-                            start_new_session=True, preexec_fn=_first_to_go)
+    read, write = os.pipe()
+    try:
+        with os.fdopen(write, "wb") as pipe:
+            pipe.write(FILTER)  # far smaller than a pipe's buffer: this never blocks
+        return subprocess.Popen(command(slot_dir, argv, tmpfs_mb, pids, cpu_s, read),
+                                stdin=subprocess.DEVNULL, stdout=stdout, pass_fds=(read,),
+                                start_new_session=True, preexec_fn=_first_to_go)
+    finally:
+        os.close(read)
 
 
 def _first_to_go() -> None:

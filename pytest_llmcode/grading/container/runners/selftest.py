@@ -39,7 +39,7 @@ SANDBOX_CHECKS = (
     "sandbox: only loopback", "sandbox: no route out", "sandbox: no grading volume",
     "sandbox: only its own slot", "sandbox: own process namespace",
     "sandbox: no new user namespace", "sandbox: process limit", "sandbox: no docker socket",
-    "sandbox: minimal environment",
+    "sandbox: minimal environment", "sandbox: system call filter",
 )
 SLOTS = "/grading/hosts/selftest"  # the answer host's own directory: a sandbox sees none of it
 CLONE_NEWUSER = 0x10000000
@@ -134,6 +134,8 @@ def sandbox_checks(pids: int, tester_uid: int) -> dict[str, tuple[bool, str]]:
     nproc = resource.getrlimit(resource.RLIMIT_NPROC)
     libc = ctypes.CDLL(None, use_errno=True)
     unshared = libc.unshare(CLONE_NEWUSER) == 0
+    # unshare(0) changes nothing and is allowed everywhere but under the sandbox's filter.
+    filtered = libc.unshare(0) != 0 and ctypes.get_errno() == errno.EPERM
     slot = sorted(os.listdir("/answer"))
     checks.update({
         "read-only /proc": own_memory_unwritable(),
@@ -148,6 +150,8 @@ def sandbox_checks(pids: int, tester_uid: int) -> dict[str, tuple[bool, str]]:
         "sandbox: no new user namespace": (not unshared, "unshare(CLONE_NEWUSER) "
                                            + ("worked" if unshared else "refused")),
         "sandbox: process limit": (nproc[0] == pids, str(nproc)),
+        "sandbox: system call filter": (filtered, "unshare(0) "
+                                        + ("refused" if filtered else "allowed")),
     })
     return checks
 
@@ -179,7 +183,7 @@ def run_sandbox(pids: int, tester_uid: int, tmpfs_mb: int) -> dict[str, tuple[bo
     with open(os.path.join(other, "secret"), "w", encoding="ascii") as fh:
         fh.write("another answer's slot")
     argv = ["python3", os.path.abspath(__file__), "sandbox", str(pids), str(tester_uid)]
-    proc = sandbox.start(sandbox.command(mine, argv, tmpfs_mb, pids, 20), stdout=subprocess.PIPE)
+    proc = sandbox.start(mine, argv, tmpfs_mb, pids, 20, stdout=subprocess.PIPE)
     assert proc.stdout is not None
     output = b""
     until = time.monotonic() + 20
