@@ -511,7 +511,8 @@ def plugin_run(project: Path, options: list[str]) -> tuple[float, float, float, 
     # Hypothesis's own pytest plugin (this checkout's test suite needs hypothesis) imports
     # hypothesis at every session's end, 0.3 s here: not the plugin's cost, so left out.
     with subprocess.Popen([sys.executable, "-m", "pytest", "eval_cases", "-q", "--rootdir",
-                           ".", "-p", "no:hypothesispytest", *options], cwd=project, stdout=subprocess.PIPE,
+                           ".", "-p", "no:hypothesispytest", *options], cwd=project,
+                          stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE, text=True, env=env) as proc:
         out, err = proc.communicate()
     wall, cpu_s = time.monotonic() - started, machine_busy_s() - busy
