@@ -58,7 +58,8 @@ OPTIONS = (
            shown_default="no limit"),
     Option("grading-workers", "containers grading at once on each engine, shared by "
            "pytest-xdist workers",
-           shown_default="the number of cores, fewer where memory holds fewer at 2 GiB each"),
+           shown_default="one more than the number of cores, fewer where memory holds fewer "
+                         "at 2 GiB each"),
     Option("docker-hosts", "Docker engines that grade, URL[=WORKERS] comma-separated "
            "(unix://, tcp:// with TLS from DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, ssh://); "
            "an engine without WORKERS gets --llm-grading-workers; pytest-xdist workers "

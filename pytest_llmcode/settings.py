@@ -216,17 +216,19 @@ def in_ci() -> bool:
 
 
 def default_grading_workers() -> int:
-    """One per core, but no more than the machine's memory holds at their limits: a grading
-    may use its answer's container's memory and as much again in the tester."""
+    """One per core and one more (a grading spends part of its time waiting on its sandbox
+    and its channels; the extra one keeps the cores busy meanwhile), but no more than the
+    machine's memory holds at their limits: a grading may use its answer's container's
+    memory and as much again in the tester."""
     from .grading.containers import Limits
 
-    cores = max(os.cpu_count() or 1, 1)
+    workers = max(os.cpu_count() or 1, 1) + 1
     try:
         memory = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     except (ValueError, OSError):
-        return cores
+        return workers
     per_worker = 2 * Limits().memory_mb << 20
-    return max(1, min(cores, memory // per_worker))
+    return max(1, min(workers, memory // per_worker))
 
 
 def _catalog(config: pytest.Config) -> Catalog:

@@ -151,7 +151,7 @@ def test_hooks_customise_messages_extraction_and_see_outcomes(
     assert chat_server.requests[0].body["messages"][0] == {"role": "system", "content": "code only"}
 
 
-@pytest.mark.parametrize("cores, memory_gib, expected", [(2, 24, 2), (16, 8, 4), (4, 1, 1)])
+@pytest.mark.parametrize("cores, memory_gib, expected", [(2, 24, 3), (16, 8, 4), (4, 1, 1)])
 def test_default_grading_workers_fit_cores_and_memory(
     monkeypatch: pytest.MonkeyPatch, cores: int, memory_gib: int, expected: int
 ) -> None:
