@@ -322,7 +322,9 @@ def connect(timeout_s: float = 30, engine: str | None = None) -> docker.DockerCl
             relay = relay_for(environment["DOCKER_HOST"])
             environment["DOCKER_HOST"] = relay.url
         try:
-            client = docker.from_env(timeout=timeout_s, environment=environment)
+            from .engine_client import EngineClient
+
+            client = EngineClient.from_env(timeout=timeout_s, environment=environment)
             client.ping()
         except docker.errors.DockerException as exc:
             failure = str(exc)
