@@ -19,6 +19,7 @@ import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
+from .engine_spec import LOCAL_ENGINE
 from .streams import Stream
 
 if TYPE_CHECKING:
@@ -314,9 +315,12 @@ def connect(timeout_s: float = 30, engine: str | None = None) -> docker.DockerCl
         # docker-py leaves the socket of a failed connection attempt unclosed: collect it
         # here, quietly, instead of in whatever code runs the garbage collector next.
         warnings.simplefilter("ignore", ResourceWarning)
-        environment = dict(os.environ, **({"DOCKER_HOST": engine} if engine else {}))
+        # Named even when it is the local one: with DOCKER_TLS_VERIFY set (for tcp:// engines
+        # of the run) the SDK refuses a client without a URL.
+        environment = dict(os.environ, DOCKER_HOST=engine or os.environ.get("DOCKER_HOST")
+                           or LOCAL_ENGINE)
         relay = None
-        if environment.get("DOCKER_HOST", "").startswith("ssh://"):
+        if environment["DOCKER_HOST"].startswith("ssh://"):
             from .ssh_relay import relay_for
 
             relay = relay_for(environment["DOCKER_HOST"])
