@@ -230,3 +230,30 @@ def test_the_seed_cases_graded_over_ssh(
 
     assert engines_of(path) == {shown_engine(front.url)}
     assert volumes
+
+
+def test_an_ssh_engine_whose_host_key_is_unknown_is_an_error_naming_it(
+    pytester: pytest.Pytester, eval_dir: Path, chat_server: ChatServer,
+    ssh_engine: tuple[SecondEngine, SshFront], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """ssh refuses a host it does not know: every item errors, naming the engine and
+    ssh's own reason."""
+    _, front = ssh_engine
+    config = pytester.path / "ssh_config"
+    config.write_text(f"Host *\n  IdentityFile {front.directory / 'client_key'}\n"
+                      "  UserKnownHostsFile /dev/null\n  GlobalKnownHostsFile /dev/null\n"
+                      "  StrictHostKeyChecking yes\n  BatchMode yes\n")
+    wrapper = pytester.path / "bin" / "ssh"
+    wrapper.parent.mkdir()
+    wrapper.write_text(f'#!/bin/sh\nexec /usr/bin/ssh -F {config} "$@"\n')
+    wrapper.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{wrapper.parent}:{os.environ['PATH']}")
+    monkeypatch.setenv("DOCKER_HOST", front.url)
+    chat_server.script("deepseek-v4-flash", right_answer)
+
+    result = run(pytester, chat_server, "deepseek-v4-flash")
+
+    result.assert_outcomes(errors=CASES)
+    result.stdout.fnmatch_lines([f"*cannot grade: engine {shown_engine(front.url)}: no Docker "
+                                 "engine answers*; ssh: *host key is known for*"
+                                 "Host key verification failed.*"])

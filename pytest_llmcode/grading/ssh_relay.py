@@ -72,18 +72,18 @@ class SshRelay:
         try:
             while data := os.read(ssh.stdout.fileno(), CHUNK):
                 connection.sendall(data)
-            connection.shutdown(socket.SHUT_WR)  # the engine's side ended: so does ours
         except OSError:  # the client went away: so does its ssh
             ssh.kill()
-            try:
-                connection.shutdown(socket.SHUT_RDWR)  # wakes the upstream reader
-            except OSError:
-                pass
-        upstream.join()
-        connection.close()
+        # ssh's complaint is kept before the client sees the end, so that its error names it.
         complaint = ssh.stderr.read()
         if ssh.wait() != 0 and complaint.strip():
-            self.last_error = complaint.decode(errors="replace").strip()[-500:]
+            self.last_error = " ".join(complaint.decode(errors="replace").split())[-500:]
+        try:
+            connection.shutdown(socket.SHUT_RDWR)  # the engine's side ended; wakes the upstream
+        except OSError:
+            pass
+        upstream.join()
+        connection.close()
         ssh.stdout.close()
         ssh.stderr.close()
 
