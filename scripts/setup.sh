@@ -3,7 +3,8 @@
 #   1. a Docker engine that answers (scripts/start-docker.sh installs/starts Debian's one)
 #   2. this package, editable, with its test extras
 #   3. a headless Chromium and its driver, for the HTML report's browser tests (Debian's
-#      chromium and chromium-driver)
+#      chromium and chromium-driver); sshd and openssl, for the tests that grade on an
+#      engine reached over ssh and over TLS (each test starts its own sshd)
 #   4. the sandbox image (debian:bookworm-slim is made offline with debootstrap when no
 #      registry can be reached; that needs root)
 # Meant for root on a Debian 12 machine, e.g. CI; elsewhere, start Docker yourself first.
@@ -36,14 +37,20 @@ then
 fi
 python3 -m pip install -q -e '.[test]'
 
-echo "setup: [3/4] headless browser: chromium, chromium-driver"
-if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then
-  echo "setup: chromium and chromedriver are installed"
+echo "setup: [3/4] test tools: chromium, chromium-driver, sshd, openssl"
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium fonts-dejavu-core)
+command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+[ -x /usr/sbin/sshd ] || missing+=(openssh-server)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: chromium, chromedriver, sshd and openssl are installed"
 elif command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
+  echo "setup: installing ${missing[*]}"
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends chromium chromium-driver fonts-dejavu-core >/dev/null
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 else
-  echo "setup: no chromium/chromedriver and no root apt-get: the HTML report's browser tests will skip" >&2
+  echo "setup: missing ${missing[*]} and no root apt-get: the tests that need them will skip" >&2
 fi
 
 echo "setup: [4/4] sandbox image"

@@ -15,6 +15,7 @@ import httpcore  # noqa: F401
 import pytest
 from support.chat_server import EVAL_CASES, ChatServer
 from support.grading import open_grader
+from support.required import unavailable
 
 from pytest_llmcode.grading.grader import Grader
 
@@ -58,13 +59,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 reason="live llama.cpp test: opt in with -m llamacpp or LLMCODE_LLAMACPP=1"))
 
 
-def _unavailable(message: str) -> None:
-    """In CI (LLMCODE_REQUIRE_DOCKER=1) a missing engine or image fails; elsewhere it skips."""
-    if os.environ.get("LLMCODE_REQUIRE_DOCKER") == "1":
-        pytest.fail(f"Docker is required here: {message}")
-    pytest.skip(message)
-
-
 @pytest.fixture(scope="session")
 def docker_engine() -> None:
     from pytest_llmcode.grading.containers import SandboxError, connect
@@ -72,7 +66,7 @@ def docker_engine() -> None:
     try:
         connect().close()
     except SandboxError as exc:
-        _unavailable(f"no Docker engine: {exc}")
+        unavailable(f"no Docker engine: {exc}")
 
 
 @pytest.fixture(scope="session")
@@ -84,7 +78,7 @@ def sandbox_image(docker_engine: None) -> str:
     try:
         sandbox.check_image()
     except SandboxError as exc:
-        _unavailable(str(exc))
+        unavailable(str(exc))
     finally:
         sandbox.close()
     return sandbox.image
@@ -110,13 +104,13 @@ def second_engine(sandbox_image: str) -> Iterator[str]:
     engine = None
     if not shared:
         if shutil.which("dockerd") is None:
-            _unavailable("no dockerd to start a second engine with")
+            unavailable("no dockerd to start a second engine with")
         engine = SecondEngine()
         try:
             engine.start()
         except (RuntimeError, OSError) as exc:
             engine.remove()
-            _unavailable(f"the second engine did not start: {exc}")
+            unavailable(f"the second engine did not start: {exc}")
     url = shared or engine.url  # type: ignore[union-attr]
     try:
         load_image(url, sandbox_image)

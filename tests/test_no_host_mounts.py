@@ -7,11 +7,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import threading
 from pathlib import Path
-from typing import Any
 
 import pytest
+from support.mounts import CreatedContainers, assert_no_host_mounts
 
 from pytest_llmcode.grading.containers import LABEL, connect
 
@@ -38,21 +37,7 @@ def test_a_grading_run_mounts_no_host_path(tmp_path: Path, sandbox_image: str, o
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
     client = connect(engine=engine)
-    seen: list[tuple[str, dict[str, Any] | None]] = []  # (owner pid, inspected)
-    events = client.api.events(decode=True, filters={"type": "container", "event": "create",
-                                                     "label": LABEL})
-
-    def inspect_each() -> None:
-        for event in events:
-            owner = event.get("Actor", {}).get("Attributes", {}).get(f"{LABEL}.pid", "")
-            try:
-                seen.append((owner, client.api.inspect_container(event["id"])))
-            except Exception:  # noqa: BLE001 - gone already: recorded as uninspectable
-                seen.append((owner, None))
-
-    watcher = threading.Thread(target=inspect_each, daemon=True)
-    watcher.start()
-    try:
+    with CreatedContainers(client) as created:
         run = subprocess.Popen(
             [sys.executable, "-m", "pytest", "eval_cases", "--llm-models=reference",
              "-p", "no:cacheprovider", "-p", "no:randomly"],
@@ -60,21 +45,12 @@ def test_a_grading_run_mounts_no_host_path(tmp_path: Path, sandbox_image: str, o
             env=environment,
         )
         output, _ = run.communicate(timeout=300)
-    finally:
-        events.close()
-    watcher.join(10)
     assert run.returncode == 0, output
     # Other runs share the engine: only this run's containers (their owner is the run).
-    inspected = [c for owner, c in seen if owner == str(run.pid)]
+    inspected = created.of(run.pid)
     # The self-test's container, the tester and at least one answer host, each inspected.
-    assert len(inspected) >= 3, seen
-    mine = [c for c in inspected if c is not None]
-    assert len(mine) == len(inspected), "a container was gone before it could be inspected"
-    for container in mine:
-        assert not container["HostConfig"].get("Binds"), container["HostConfig"]["Binds"]
-        assert {m["Type"] for m in container["Mounts"]} <= {"volume"}, container["Mounts"]
-        assert {m["Type"] for m in container["HostConfig"].get("Mounts") or []} <= {"volume"}
-    volumes = {m["Name"] for c in mine for m in c["Mounts"]}
+    assert len(inspected) >= 3, created.seen
+    volumes = assert_no_host_mounts(inspected)
     left = client.api.volumes(filters={"label": LABEL}).get("Volumes") or []
     assert volumes and not volumes & {v["Name"] for v in left}, "the run left its volume"
     client.close()

@@ -19,6 +19,7 @@ import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
+from .engine_spec import LOCAL_ENGINE
 from .streams import Stream
 
 if TYPE_CHECKING:
@@ -304,8 +305,8 @@ def connect(timeout_s: float = 30, engine: str | None = None) -> docker.DockerCl
     """A client of the engine at `engine` (else the one DOCKER_HOST names, else the local
     one) that answers a ping; SandboxError saying how to start one otherwise. `timeout_s`
     bounds each API call. The SDK's environment handling applies to every engine: TLS from
-    DOCKER_TLS_VERIFY and DOCKER_CERT_PATH; ssh:// through the `ssh` command, so the user's
-    own ssh configuration and agent apply."""
+    DOCKER_TLS_VERIFY and DOCKER_CERT_PATH for tcp://; an ssh:// engine is reached through
+    the `ssh` command (ssh_relay.py), so the user's own ssh configuration and agent apply."""
     try:
         import docker
     except ImportError:  # pragma: no cover - docker is a declared dependency
@@ -314,15 +315,25 @@ def connect(timeout_s: float = 30, engine: str | None = None) -> docker.DockerCl
         # docker-py leaves the socket of a failed connection attempt unclosed: collect it
         # here, quietly, instead of in whatever code runs the garbage collector next.
         warnings.simplefilter("ignore", ResourceWarning)
+        # Named even when it is the local one: with DOCKER_TLS_VERIFY set (for tcp:// engines
+        # of the run) the SDK refuses a client without a URL.
+        environment = dict(os.environ, DOCKER_HOST=engine or os.environ.get("DOCKER_HOST")
+                           or LOCAL_ENGINE)
+        relay = None
+        if environment["DOCKER_HOST"].startswith("ssh://"):
+            from .ssh_relay import relay_for
+
+            relay = relay_for(environment["DOCKER_HOST"])
+            environment["DOCKER_HOST"] = relay.url
         try:
-            environment = dict(os.environ, **({"DOCKER_HOST": engine} if engine else {}))
-            client = docker.from_env(
-                timeout=timeout_s, environment=environment,
-                use_ssh_client=environment.get("DOCKER_HOST", "").startswith("ssh://"),
-            )
+            from .engine_client import EngineClient
+
+            client = EngineClient.from_env(timeout=timeout_s, environment=environment)
             client.ping()
         except docker.errors.DockerException as exc:
             failure = str(exc)
+            if relay is not None and relay.last_error:
+                failure += f"; ssh: {relay.last_error}"
         else:
             return client
         gc.collect()

@@ -1,6 +1,7 @@
 """A container's standard input and output, attached through the engine's API: how the host
 talks to the tester and keeps every long-lived container's lifeline (closing the stream
-closes the container's standard input). It works wherever the engine is: unix, tcp or ssh.
+closes the container's standard input). It works wherever the engine is: unix, tcp (with or
+without TLS) or ssh.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
+STDOUT = 1
 LINE_LIMIT = 4 << 20  # longer lines are dropped: the containers' runners never write one
 
 
@@ -19,6 +21,7 @@ class Stream:
         self._raw: Any = getattr(attached, "_sock", attached)
         self._lock = threading.Lock()
         self._closed = False
+        self._reading = False
 
     def send(self, data: bytes) -> None:
         """Write to the container's standard input; OSError once it is gone."""
@@ -29,45 +32,74 @@ class Stream:
 
     def lines(self) -> Iterator[bytes]:
         """The container's standard output, line by line, until it ends (an iterator of
-        bytes without the newline)."""
-        from docker.utils.socket import STDOUT, SocketError, next_frame_header, read_exactly
-
-        pending = b""
-        while True:
-            try:
-                kind, size = next_frame_header(self._attached)
-                if size < 0:
-                    return
-                data = read_exactly(self._attached, size) if size else b""
-            except (OSError, ValueError, SocketError):
-                return
-            if kind != STDOUT:
-                continue
-            pending += data
-            while b"\n" in pending:
-                line, pending = pending.split(b"\n", 1)
-                yield line
-            if len(pending) > LINE_LIMIT:
-                pending = b""
-
-    def close_input(self) -> None:
-        """Close the container's standard input; its output still comes."""
+        bytes without the newline). One reader at a time."""
         with self._lock:
-            self._closed = True
+            self._reading = True
+        try:
+            pending = b""
+            while (header := self._receive(8)) is not None:
+                # The engine's frames: the stream (1: standard output), three zero bytes,
+                # the size.
+                data = self._receive(int.from_bytes(header[4:], "big"))
+                if data is None:
+                    return
+                if header[0] != STDOUT:
+                    continue
+                pending += data
+                while b"\n" in pending:
+                    line, pending = pending.split(b"\n", 1)
+                    yield line
+                if len(pending) > LINE_LIMIT:
+                    pending = b""
+        finally:
+            with self._lock:
+                self._reading = False
+                release = self._closed
+            if release:
+                self._release()
+
+    def _receive(self, size: int) -> bytes | None:
+        """Exactly `size` bytes of the stream; None once it ended. A blocking recv, not
+        docker-py's poll on the descriptor first: over TLS, bytes already decrypted wait in
+        the TLS layer where no poll sees them, and the stream stalled."""
+        data = b""
+        while len(data) < size:
             try:
-                self._raw.shutdown(socket.SHUT_WR)
-            except (OSError, AttributeError):
-                pass
+                chunk = self._raw.recv(size - len(data))
+            except TimeoutError:  # the socket's timeout bounds sends; output may take long
+                if self._closed:
+                    return None
+                continue
+            except (OSError, ValueError):  # ValueError: closed
+                return None
+            if not chunk:
+                return None
+            data += chunk
+        return data
 
     def close(self) -> None:
+        """End the stream (and so the container's standard input); its descriptors are
+        closed now, or by its reader as it stops."""
         with self._lock:
+            if self._closed:
+                return
             self._closed = True
+            reading = self._reading
         try:
-            self._raw.shutdown(socket.SHUT_RDWR)
+            self._raw.shutdown(socket.SHUT_RDWR)  # wakes the reader: the stream has ended
         except (OSError, AttributeError):
             pass
-        for end in (self._attached, self._raw):
+        if not reading:
+            self._release()
+
+    def _release(self) -> None:
+        """Close the descriptors. Never under a reader: a read after the close could land on
+        the same descriptor number given to the next connection, and take its bytes."""
+        # The response first: over TLS the attached socket is the one under its file
+        # object, which keeps it open (an unclosed descriptor) until the response is closed.
+        for end in (getattr(self._attached, "_response", None), self._attached, self._raw):
             try:
-                end.close()
-            except OSError:
+                if end is not None:
+                    end.close()
+            except (OSError, ValueError):  # ValueError: closed already
                 pass

@@ -49,6 +49,7 @@ class Tester:
         self._stream: Stream | None = None
         self._started_at = 0.0
         self._pending: dict[str, Pending] = {}
+        self._retired: set[Stream] = set()  # streams of retired testers still running jobs
         self._lock = threading.Lock()
 
     def submit(self, job_id: str, job: dict[str, object]) -> Pending:
@@ -81,7 +82,9 @@ class Tester:
 
     def forget(self, job_id: str) -> None:
         with self._lock:
-            self._pending.pop(job_id, None)
+            pending = self._pending.pop(job_id, None)
+            if pending is not None:
+                self._end_if_idle(pending.stream)
 
     def discard(self) -> None:
         with self._lock:
@@ -96,12 +99,22 @@ class Tester:
             self.container = None
 
     def _retire(self) -> None:
-        """Stop sending it jobs; it ends once those it runs are done (their reports still
-        come on its stream, which its reader closes at the end)."""
+        """Stop sending it jobs; it ends once those it runs are done: their last report in,
+        its stream is closed, which ends its standard input. Not a half-close of the stream
+        at once: one over TLS cannot half-close (Python's ssl drops the TLS layer at
+        shutdown(), and the reports after it could not be read)."""
         if self._stream is not None:
-            self._stream.close_input()
+            self._retired.add(self._stream)
+            self._end_if_idle(self._stream)
         self._stream = None
         self.container = None
+
+    def _end_if_idle(self, stream: Stream) -> None:
+        """Close a retired tester's stream once no job waits on it (under the lock)."""
+        if stream in self._retired and all(p.stream is not stream
+                                           for p in self._pending.values()):
+            self._retired.discard(stream)
+            stream.close()
 
     def _start(self) -> None:
         limits = self.sandbox.limits
@@ -131,11 +144,13 @@ class Tester:
                 continue
             with self._lock:
                 pending = self._pending.pop(job_id, None)
-            if pending is not None and isinstance(report, dict):
-                pending.report = report
-                pending.done.set()
+                if pending is not None and isinstance(report, dict):
+                    pending.report = report
+                    pending.done.set()
+                self._end_if_idle(stream)
         stream.close()
         with self._lock:
+            self._retired.discard(stream)
             if self._stream is stream:
                 self._stream = None
                 self.container = None

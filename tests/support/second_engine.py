@@ -5,7 +5,10 @@ inspection can show that grading mounts nothing of it.
 
 It gets a bridge of its own rather than `--bridge=none`: a dockerd started with
 `--bridge=none` deletes the machine's `docker0`, and the first engine's bridge network with
-it (grading never uses one, but other containers on that engine may)."""
+it (grading never uses one, but other containers on that engine may).
+
+With `tls` set to a directory from `make_certificates`, it listens on TCP with --tlsverify only:
+clients need a certificate of that directory's authority."""
 
 from __future__ import annotations
 
@@ -38,12 +41,26 @@ class SecondEngine:
         # Short: the engine's own sockets live under it, and a socket path has a length cap.
         self.directory = directory or Path(tempfile.mkdtemp(prefix="llm-dk-", dir="/tmp"))
         self.port = port or free_port()
+        self.tls: Path | None = None  # make_certificates' directory, set before start()
         self.bridge = "llmdk" + secrets.token_hex(3)
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:
         return f"tcp://127.0.0.1:{self.port}"
+
+    @property
+    def unix_socket(self) -> Path:
+        """Its own unix socket: this machine's way to it, past TLS or ssh."""
+        return self.directory / "sock"
+
+    @property
+    def environment(self) -> dict[str, str]:
+        """What a docker client needs to reach it over TCP: DOCKER_HOST, and its TLS."""
+        if self.tls is None:
+            return {"DOCKER_HOST": self.url}
+        return {"DOCKER_HOST": self.url, "DOCKER_TLS_VERIFY": "1",
+                "DOCKER_CERT_PATH": str(self.tls)}
 
     def start(self) -> SecondEngine:
         d = self.directory
@@ -54,11 +71,14 @@ class SecondEngine:
                 subprocess.run(["ip", "link", *command], check=True, capture_output=True)
             subprocess.run(["ip", "addr", "add", subnet, "dev", self.bridge], check=True,
                            capture_output=True)
+        tls = [] if self.tls is None else [
+            "--tlsverify", f"--tlscacert={self.tls / 'ca.pem'}",
+            f"--tlscert={self.tls / 'server-cert.pem'}", f"--tlskey={self.tls / 'server-key.pem'}"]
         with open(d / "log", "ab") as log:
             self.process = subprocess.Popen(
                 ["dockerd", "--data-root", str(d / "data"), "--exec-root", str(d / "exec"),
-                 "--pidfile", str(d / "pid"), "-H", f"unix://{d / 'sock'}", "-H", self.url,
-                 "--iptables=false", f"--bridge={self.bridge}"],
+                 "--pidfile", str(d / "pid"), "-H", f"unix://{self.unix_socket}", "-H", self.url,
+                 *tls, "--iptables=false", f"--bridge={self.bridge}"],
                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
             )
         deadline = time.monotonic() + READY_S
@@ -72,18 +92,15 @@ class SecondEngine:
                            + (d / "log").read_text(errors="replace")[-3000:])
 
     def answers(self) -> bool:
-        import docker
+        """Through its own unix socket, past any TLS; the plugin's connect() quietly closes
+        what a refused attempt leaves open."""
+        from pytest_llmcode.grading.containers import SandboxError, connect
 
         try:
-            client = docker.DockerClient(base_url=self.url, timeout=5)
-        except docker.errors.DockerException:
+            connect(timeout_s=5, engine=f"unix://{self.unix_socket}").close()
+        except SandboxError:
             return False
-        try:
-            return bool(client.ping())
-        except Exception:  # noqa: BLE001 - not up yet
-            return False
-        finally:
-            client.close()
+        return True
 
     def stop(self) -> None:
         """SIGTERM, as a machine going down would send; the engine stops its containers."""
@@ -103,10 +120,30 @@ class SecondEngine:
         subprocess.run(["ip", "link", "del", self.bridge], capture_output=True)
         shutil.rmtree(self.directory, ignore_errors=True)
 
-    def client(self) -> Any:
-        import docker
 
-        return docker.DockerClient(base_url=self.url, timeout=120)
+def make_certificates(directory: Path) -> Path:
+    """A throwaway certificate authority in `directory`, a server certificate of it for
+    127.0.0.1 (server-cert.pem, server-key.pem) and a client one (cert.pem, key.pem, as
+    DOCKER_CERT_PATH names them), made with openssl; returns `directory`."""
+    directory.mkdir(parents=True, exist_ok=True)
+
+    def openssl(*arguments: str) -> None:
+        subprocess.run(["openssl", *arguments], cwd=directory, check=True, capture_output=True)
+
+    key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    openssl("req", "-x509", *key, "-keyout", "ca-key.pem", "-out", "ca.pem", "-days", "2",
+            "-subj", "/CN=llmcode test authority")
+    for subject, extensions, certificate, private_key in (
+        ("/CN=127.0.0.1", "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n",
+         "server-cert.pem", "server-key.pem"),
+        ("/CN=client", "extendedKeyUsage=clientAuth\n", "cert.pem", "key.pem"),
+    ):
+        (directory / "extensions").write_text(extensions)
+        openssl("req", "-new", *key, "-keyout", private_key, "-out", "request.csr",
+                "-subj", subject)
+        openssl("x509", "-req", "-in", "request.csr", "-CA", "ca.pem", "-CAkey", "ca-key.pem",
+                "-CAcreateserial", "-days", "2", "-out", certificate, "-extfile", "extensions")
+    return directory
 
 
 def llmcode_containers(url: str, pid: int | None = None) -> list[dict[str, Any]]:
