@@ -136,3 +136,11 @@ def test_every_listed_call_of_a_machine_is_refused(machine: str) -> None:
     assert refused == listed
     assert {"mount", "unshare", "pivot_root", "setns", "ptrace"} <= set(numbers)
     assert steps[1][3] == arch
+
+
+def test_the_sandbox_refuses_all_the_container_refuses() -> None:
+    """Two deny lists, kept in step: the answer host's container profile's, and the
+    sandbox's own, which adds what only building the sandbox needs."""
+    from pytest_llmcode.grading.seccomp import DENIED
+
+    assert set(DENIED) <= set(syscall_filter.DENIED_NAMES)

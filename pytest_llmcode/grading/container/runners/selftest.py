@@ -43,6 +43,7 @@ SANDBOX_CHECKS = (
 )
 SLOTS = "/grading/hosts/selftest"  # the answer host's own directory: a sandbox sees none of it
 CLONE_NEWUSER = 0x10000000
+CLONE3 = 435  # the same number on x86-64 and arm64
 
 
 def status_field(name: str) -> str:
@@ -53,7 +54,7 @@ def status_field(name: str) -> str:
     return ""
 
 
-def cgroup_value(*paths: str) -> str:
+def file_value(*paths: str) -> str:
     for path in paths:
         try:
             with open(path, encoding="ascii") as fh:
@@ -113,8 +114,8 @@ def identity(tester_uid: int) -> dict[str, tuple[bool, str]]:
 
 def container_checks(pids: str, memory: int, tester_uid: int) -> dict[str, tuple[bool, str]]:
     interfaces = sorted(os.listdir("/sys/class/net"))
-    pids_max = cgroup_value("/sys/fs/cgroup/pids/pids.max", "/sys/fs/cgroup/pids.max")
-    memory_max = cgroup_value(
+    pids_max = file_value("/sys/fs/cgroup/pids/pids.max", "/sys/fs/cgroup/pids.max")
+    memory_max = file_value(
         "/sys/fs/cgroup/memory/memory.limit_in_bytes", "/sys/fs/cgroup/memory.max"
     )
     return {
@@ -133,9 +134,14 @@ def sandbox_checks(pids: int, tester_uid: int) -> dict[str, tuple[bool, str]]:
     host_visible = [c for c in others if "answer_host" in c or "selftest.py container" in c]
     nproc = resource.getrlimit(resource.RLIMIT_NPROC)
     libc = ctypes.CDLL(None, use_errno=True)
+    # Refused twice: by the filter, and by bwrap's --disable-userns (whose own effect no
+    # check in here can see apart: the filter answers first).
     unshared = libc.unshare(CLONE_NEWUSER) == 0
-    # unshare(0) changes nothing and is allowed everywhere but under the sandbox's filter.
-    filtered = libc.unshare(0) != 0 and ctypes.get_errno() == errno.EPERM
+    # unshare(0) changes nothing and is allowed everywhere but under the sandbox's filter;
+    # clone3 with no arguments fails on them (EFAULT, EINVAL) unless the filter answers.
+    filtered = (libc.unshare(0) != 0 and ctypes.get_errno() == errno.EPERM
+                and libc.syscall(CLONE3, None, 0) != 0
+                and ctypes.get_errno() == errno.ENOSYS)
     slot = sorted(os.listdir("/answer"))
     checks.update({
         "read-only /proc": own_memory_unwritable(),
@@ -150,8 +156,8 @@ def sandbox_checks(pids: int, tester_uid: int) -> dict[str, tuple[bool, str]]:
         "sandbox: no new user namespace": (not unshared, "unshare(CLONE_NEWUSER) "
                                            + ("worked" if unshared else "refused")),
         "sandbox: process limit": (nproc[0] == pids, str(nproc)),
-        "sandbox: system call filter": (filtered, "unshare(0) "
-                                        + ("refused" if filtered else "allowed")),
+        "sandbox: system call filter": (filtered, "unshare(0) and clone3 "
+                                        + ("refused" if filtered else "not both refused")),
     })
     return checks
 

@@ -47,8 +47,8 @@ DENIED_NAMES = (
     "name_to_handle_at", "nfsservctl", "open_by_handle_at", "open_tree", "perf_event_open",
     "pidfd_getfd", "process_madvise", "process_vm_readv", "process_vm_writev", "ptrace",
     "query_module", "quotactl", "quotactl_fd", "reboot", "request_key", "set_mempolicy",
-    "settimeofday", "swapoff", "swapon", "syslog", "uselib", "userfaultfd", "ustat", "vhangup",
-    "_sysctl", "sysfs",
+    "settimeofday", "stime", "swapoff", "swapon", "syslog", "uselib", "userfaultfd", "ustat",
+    "vhangup", "_sysctl", "sysfs",
 )
 
 X86_64 = {
