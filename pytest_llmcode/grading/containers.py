@@ -323,7 +323,10 @@ def connect(timeout_s: float = 30, engine: str | None = None) -> docker.DockerCl
         if environment["DOCKER_HOST"].startswith("ssh://"):
             from .ssh_relay import relay_for
 
-            relay = relay_for(environment["DOCKER_HOST"])
+            try:
+                relay = relay_for(environment["DOCKER_HOST"])
+            except (ValueError, OSError) as exc:  # a bad port; no socket for the relay
+                raise SandboxError(f"cannot reach the ssh engine {engine or ''}: {exc}") from None
             environment["DOCKER_HOST"] = relay.url
         try:
             from .engine_client import EngineClient

@@ -1,6 +1,7 @@
 """An ssh:// engine, reached as the docker command reaches one: each connection to it is an
-`ssh [-l USER] [-p PORT] -- HOST docker system dial-stdio`, so the user's ssh configuration,
-keys and agent apply. The docker SDK is given a unix socket of this process's own that
+`ssh -T [-l USER] [-p PORT] -- HOST docker [--host unix://PATH] system dial-stdio`, in batch
+mode (keys or an agent; never a prompt), so the user's ssh configuration, keys and agent
+apply. The docker SDK is given a unix socket of this process's own that
 relays each connection it accepts through such an ssh process.
 
 Not the SDK's own ssh transport: it needs paramiko even to shell out, and its shelled-out
@@ -21,15 +22,23 @@ from typing import IO
 from urllib.parse import urlsplit
 
 CHUNK = 1 << 16
+CONNECT_TIMEOUT_S = 30
+COMPLAINT_LIMIT = 1 << 16  # of ssh's standard error kept: it is drained, never left to fill
 
 
 class SshRelay:
     def __init__(self, url: str) -> None:
         parts = urlsplit(url)
+        # No terminal and no prompt (many ssh processes run at once, none may ask for a
+        # password or a host key), and a bounded wait for an engine that does not answer.
+        # A path names the engine's socket there, as the docker command reads it.
         self.command = [
-            "ssh", *(["-l", parts.username] if parts.username else []),
+            "ssh", "-T", "-o", "BatchMode=yes", "-o", f"ConnectTimeout={CONNECT_TIMEOUT_S}",
+            *(["-l", parts.username] if parts.username else []),
             *(["-p", str(parts.port)] if parts.port else []),
-            "--", parts.hostname or "", "docker", "system", "dial-stdio",
+            "--", parts.hostname or "", "docker",
+            *(["--host", f"unix://{parts.path}"] if parts.path.strip("/") else []),
+            "system", "dial-stdio",
         ]
         self.last_error = ""  # ssh's own complaint, when a connection failed
         # A directory only this user can enter: whoever reaches the socket reaches the engine.
@@ -69,13 +78,18 @@ class SshRelay:
         upstream = threading.Thread(target=_to_ssh, args=(connection, ssh.stdin), daemon=True,
                                     name="llmcode-ssh-relay")
         upstream.start()
+        complaints: list[bytes] = []  # a verbose ssh must not block on a full pipe
+        drain = threading.Thread(target=_drain, args=(ssh.stderr, complaints), daemon=True,
+                                 name="llmcode-ssh-relay")
+        drain.start()
         try:
             while data := os.read(ssh.stdout.fileno(), CHUNK):
                 connection.sendall(data)
         except OSError:  # the client went away: so does its ssh
             ssh.kill()
         # ssh's complaint is kept before the client sees the end, so that its error names it.
-        complaint = ssh.stderr.read()
+        drain.join()
+        complaint = b"".join(complaints)
         if ssh.wait() != 0 and complaint.strip():
             self.last_error = " ".join(complaint.decode(errors="replace").split())[-500:]
         try:
@@ -86,6 +100,16 @@ class SshRelay:
         connection.close()
         ssh.stdout.close()
         ssh.stderr.close()
+
+
+def _drain(stderr: IO[bytes], kept: list[bytes]) -> None:
+    """Read ssh's standard error to its end, keeping its last COMPLAINT_LIMIT bytes."""
+    size = 0
+    while data := stderr.read(CHUNK):
+        kept.append(data)
+        size += len(data)
+        while size - len(kept[0]) >= COMPLAINT_LIMIT:
+            size -= len(kept.pop(0))
 
 
 def _to_ssh(connection: socket.socket, stdin: IO[bytes]) -> None:
