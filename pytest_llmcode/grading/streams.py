@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 STDOUT = 1
+CHUNK = 1 << 16  # read at most this much at once, whatever size a frame claims
 LINE_LIMIT = 4 << 20  # longer lines are dropped: the containers' runners never write one
 
 
@@ -62,20 +63,20 @@ class Stream:
         """Exactly `size` bytes of the stream; None once it ended. A blocking recv, not
         docker-py's poll on the descriptor first: over TLS, bytes already decrypted wait in
         the TLS layer where no poll sees them, and the stream stalled."""
-        data = b""
+        data = bytearray()
         while len(data) < size:
             try:
-                chunk = self._raw.recv(size - len(data))
+                chunk = self._raw.recv(min(size - len(data), CHUNK))
             except TimeoutError:  # the socket's timeout bounds sends; output may take long
                 if self._closed:
                     return None
                 continue
-            except (OSError, ValueError):  # ValueError: closed
+            except (OSError, ValueError, AttributeError):  # closed, or closing meanwhile
                 return None
             if not chunk:
                 return None
             data += chunk
-        return data
+        return bytes(data)
 
     def close(self) -> None:
         """End the stream (and so the container's standard input); its descriptors are
@@ -86,7 +87,12 @@ class Stream:
             self._closed = True
             reading = self._reading
         try:
-            self._raw.shutdown(socket.SHUT_RDWR)  # wakes the reader: the stream has ended
+            # Wakes the reader: the stream has ended. The plain socket's shutdown, under a
+            # TLS one's: TLS's own drops its layer while the reader may still be in it.
+            if isinstance(self._raw, socket.socket):
+                socket.socket.shutdown(self._raw, socket.SHUT_RDWR)
+            else:
+                self._raw.shutdown(socket.SHUT_RDWR)
         except (OSError, AttributeError):
             pass
         if not reading:

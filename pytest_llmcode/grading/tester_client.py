@@ -136,18 +136,23 @@ class Tester:
     def _read(self, stream: Stream) -> None:
         """Hand each report to its job; when the stream ends, every job still waiting on
         this tester learns it will get none."""
-        for line in stream.lines():
-            try:
-                message = json.loads(line)
-                job_id, report = str(message["job"]), message["report"]
-            except (ValueError, KeyError, TypeError):
-                continue
-            with self._lock:
-                pending = self._pending.pop(job_id, None)
-                if pending is not None and isinstance(report, dict):
-                    pending.report = report
-                    pending.done.set()
-                self._end_if_idle(stream)
+        try:
+            for line in stream.lines():
+                try:
+                    message = json.loads(line)
+                    job_id, report = str(message["job"]), message["report"]
+                except (ValueError, KeyError, TypeError):
+                    continue
+                with self._lock:
+                    pending = self._pending.pop(job_id, None)
+                    if pending is not None and isinstance(report, dict):
+                        pending.report = report
+                        pending.done.set()
+                    self._end_if_idle(stream)
+        finally:
+            self._ended(stream)
+
+    def _ended(self, stream: Stream) -> None:
         stream.close()
         with self._lock:
             self._retired.discard(stream)
