@@ -4,12 +4,11 @@ tests skip, except with LLMCODE_REQUIRE_BROWSER=1 (set by .ci/run), where they f
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
-from typing import Any
+from typing import Any, NoReturn
 
-import pytest
+from support.required import unavailable
 
 # A headless browser on a machine without network, as root: no sandbox (root), and none of
 # the background requests Chromium would otherwise try to make.
@@ -20,10 +19,8 @@ CHROMIUM_FLAGS = (
 )
 
 
-def _unavailable(message: str) -> None:
-    if os.environ.get("LLMCODE_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"a headless browser is required here: {message}")
-    pytest.skip(message)
+def _unavailable(message: str) -> NoReturn:
+    unavailable(message, "a headless browser", "LLMCODE_REQUIRE_BROWSER")
 
 
 def chromium_paths() -> tuple[str, str]:
