@@ -17,7 +17,7 @@ import threading
 import time
 import warnings
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from .engine_spec import LOCAL_ENGINE
 from .streams import Stream
@@ -60,13 +60,6 @@ class Mount:
     volume: str
     container_path: str
     writable: bool = False
-
-
-@dataclass(frozen=True)
-class ContainerRun:
-    exit_code: int | None
-    timed_out: bool  # past the limit plus grace, the work not done: the caller removes it
-    duration_s: float
 
 
 class Sandbox:
@@ -251,36 +244,6 @@ class Sandbox:
     def remove_volume(self, name: str) -> None:
         if self._client is not None:
             _remove_volume(self._client, name)
-
-    def wait_until(
-        self, container_id: str, done: Callable[[], bool], time_limit_s: float
-    ) -> ContainerRun:
-        """Wait until `done()` (the container's work is there, whether or not it has exited
-        yet) or the container stops, at most the limit plus grace: then the run has
-        `timed_out` and the caller decides what to remove (the tester serves other gradings
-        too)."""
-        import docker
-
-        started = time.monotonic()
-        deadline = started + time_limit_s + self.limits.watchdog_grace_s
-        next_check = started + 0.5
-        while time.monotonic() < deadline:
-            if done():
-                return ContainerRun(None, False, time.monotonic() - started)
-            if time.monotonic() >= next_check:
-                next_check = time.monotonic() + 0.5
-                try:
-                    state = self.client.api.inspect_container(container_id)["State"]
-                except docker.errors.NotFound:
-                    state = {"Running": False, "ExitCode": None}
-                except docker.errors.DockerException as exc:
-                    raise SandboxError(f"cannot follow a sandbox container: {exc}") from None
-                if not state.get("Running"):
-                    return ContainerRun(state.get("ExitCode"), False, time.monotonic() - started)
-            time.sleep(0.005)
-        # Once more: this process may have been stalled past the deadline (another thread
-        # holding the interpreter) while the work was done in time.
-        return ContainerRun(None, not done(), time.monotonic() - started)
 
     def remove(self, container_id: str) -> None:
         if self._client is not None:
