@@ -254,8 +254,8 @@ def languages(grader: Grader, repeats: int = 5) -> None:
                      statistics.median(g.duration_s for g in grades), median("container_start_s"),
                      median("waited_for_container_s"), median("compile_s"), median("test_s"),
                      median("quality_wait_s")))
-    table(f"Per-language grading, median of {repeats} (container start is hidden by the warm "
-          "pool unless waited for)",
+    table(f"Per-language grading, median of {repeats} (an answer host's start is hidden, "
+          "ahead of the grading, unless waited for)",
           ("case", "language", "total s", "container start s", "waited s",
            "compile s", "test run s", "quality extra s"), rows)
 
@@ -498,9 +498,10 @@ def plugin_run(project: Path, options: list[str]) -> tuple[float, float, float, 
     """`pytest eval_cases ...` in project with this checkout's plugin: wall seconds, the
     machine's busy CPU seconds over the run (other work on the machine included), the CPU
     seconds of pytest's own processes, the last line of its output, and the sandbox
-    containers it started (one per grading, plus its tester, its confinement self-test and
-    the warm pool's spares), counted from the engine's event stream as they happen: the
-    engine keeps too few past events to ask afterwards on a busy machine."""
+    containers it started (its tester, its confinement self-test and an answer host per
+    grading worker, plus any host replaced mid-run), counted from the engine's event stream
+    as they happen: the engine keeps too few past events to ask afterwards on a busy
+    machine."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
         [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])}
     env.pop("CI", None)

@@ -1,6 +1,6 @@
 """Several Docker engines at once: each grading goes to an engine with a free worker; an
 engine that is gone mid-run is taken out and the gradings it had in flight are graded again
-on another. Each engine is one Grader with its own warm pool and tester.
+on another. Each engine is one Grader with its own answer hosts and tester.
 
 An engine is gone when a grading on it ends without a verdict (an error, or a crash of the
 grading) and the engine then cannot start a container (it does not answer, or it answers
